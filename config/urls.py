@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("coproduce.core.urls")),
+    path("accounts/", include("coproduce.accounts.urls")),
+    path("places/", include("coproduce.places.urls")),
+    path("organisations/", include("coproduce.organisations.urls")),
+    path("audit/", include("coproduce.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+]
+
+handler403 = "coproduce.core.views.permission_denied"
+handler404 = "coproduce.core.views.page_not_found"
+handler500 = "coproduce.core.views.server_error"

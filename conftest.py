@@ -1,0 +1,34 @@
+"""Shared test fixtures: paths to the shared reference data, Chromium for browser tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API keeps an event loop
+
+ROOT = Path(__file__).resolve().parent
+SHARED = Path(os.environ.get("COPRODUCE_SHARED_DIR", ROOT.parent / "shared"))
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """`../shared/data`; tests that need it skip with a reason when it is absent."""
+    path = SHARED / "data"
+    if not path.is_dir():
+        pytest.skip(f"reference data not found at {path} (set COPRODUCE_SHARED_DIR)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Debian chromium not found at {CHROMIUM}: run `make test`, which installs it")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
