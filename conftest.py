@@ -32,3 +32,21 @@ def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Debian chromium not found at {CHROMIUM}: run `make test`, which installs it")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def site_url(request) -> str:
+    """Base URL of the site under test: E2E_BASE_URL if set, else pytest-django's live_server."""
+    url = os.environ.get("E2E_BASE_URL")
+    return url.rstrip("/") if url else request.getfixturevalue("live_server").url
+
+
+@pytest.fixture
+def watched_page(page):
+    """A Playwright page that records responses ≥ 400; the test fails at teardown if any occurred."""
+    from coproduce.core.testing import PageWatch
+
+    watch = PageWatch().attach(page)
+    page.watch = watch
+    yield page
+    assert not watch.failures, f"responses ≥ 400: {watch.failures}"
