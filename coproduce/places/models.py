@@ -28,6 +28,10 @@ class Ward(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
     gss_code = models.CharField(max_length=9, unique=True, validators=[ward_gss_validator])
+    description = models.TextField(blank=True)
+    population = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Usual residents, from the latest census estimate.")
+    )
 
     class Meta:
         ordering = ["name"]
