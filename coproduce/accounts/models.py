@@ -36,9 +36,13 @@ class UserManager(BaseUserManager):
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **extra):
+        """A superuser is an administrator: powers come from the role (and MFA applies), see ADR 0200."""
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
-        return self.create_user(email, password, **extra)
+        extra.setdefault("full_name", email)
+        user = self.create_user(email, password, **extra)
+        RoleAssignment.objects.get_or_create(user=user, role=Role.ADMINISTRATOR)
+        return user
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -104,6 +108,20 @@ class User(AbstractBaseUser, PermissionsMixin):
     def has_role(self, role: str) -> bool:
         return role in self.role_set()
 
+    def has_perm(self, perm: str, obj=None) -> bool:
+        """Django lets an active superuser pass every check; we do not, for our own rules.
+
+        Permissions defined with django-rules (``"<app>.<verb>_<model>"`` in each app's
+        rules.py) are always evaluated on their predicates, so a superuser who is not a
+        verified resident cannot vote or support as one. The Django admin's model
+        permissions keep Django's usual superuser shortcut. See ADR 0200.
+        """
+        import rules
+
+        if self.is_active and rules.perm_exists(perm):
+            return rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
+
     @property
     def needs_mfa(self) -> bool:
         return bool(self.role_set() & STAFF_ROLES)
@@ -135,6 +153,9 @@ class TotpDevice(models.Model):
     last_used_step = models.BigIntegerField(default=0, help_text=_("Stops a code being used twice."))
     created_at = models.DateTimeField(default=timezone.now)
 
+    def __str__(self) -> str:
+        return f"Authenticator of {self.user}"
+
 
 class LetterCode(models.Model):
     """A one-time code posted to a resident's address to prove they live there."""
@@ -148,3 +169,6 @@ class LetterCode(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Letter code for {self.user} ({self.created_at:%Y-%m-%d})"
