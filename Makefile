@@ -37,7 +37,7 @@ $(GOVUK_CSS): frontend/package-lock.json frontend/scss/coproduce.scss
 frontend: $(GOVUK_CSS)
 
 messages: $(VENV)/.base-installed
-	$(BIN)/pybabel compile -q -d coproduce/locale -D django
+	$(BIN)/pybabel -q compile -d coproduce/locale -D django
 
 extract-messages: $(VENV)/.base-installed
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k gettext_lazy -k ngettext:1,2 -k pgettext:1c,2 -o coproduce/locale/django.pot .
