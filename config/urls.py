@@ -6,6 +6,8 @@ urlpatterns = [
     path("accounts/", include("coproduce.accounts.urls")),
     path("places/", include("coproduce.places.urls")),
     path("organisations/", include("coproduce.organisations.urls")),
+    path("trusts/", include("coproduce.trusts.urls")),
+    path("time-credits/", include("coproduce.timebank.urls")),
     path("audit/", include("coproduce.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

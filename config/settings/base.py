@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "coproduce.places",
     "coproduce.accounts",
     "coproduce.organisations",
+    "coproduce.trusts",
+    "coproduce.timebank",
 ]
 
 MIDDLEWARE = [
