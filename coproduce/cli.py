@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "pb": "Count, explain and validate participatory-budgeting .pb files",
     "panel": "Select a representative panel by stratified sortition",
     "createsuperuser": "Create an administrator account",
+    "permissions-table": "Print or write docs/permissions.md, the role × permission table",
     "shell": "Open a Python shell with the project loaded",
 }
 
