@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from coproduce.audit.services import audit_record
 
 from .credits import CreditAmountError, format_credits, rule_hundredths, to_hundredths
+from .defaults import default_rule_fields
 from .models import (
     Account,
     CouncilTaxPolicy,
@@ -131,6 +132,12 @@ def rule_get(rule: str | EarningRule) -> EarningRule:
     if isinstance(rule, EarningRule):
         return rule
     found = EarningRule.objects.filter(slug=rule).first()
+    if found is None and default_rule_fields(rule) is not None:
+        try:
+            with transaction.atomic():
+                found, _created = EarningRule.objects.get_or_create(slug=rule, defaults=default_rule_fields(rule))
+        except IntegrityError:
+            found = EarningRule.objects.get(slug=rule)
     if found is None:
         raise ValidationError(_("There is no earning rule called “%(rule)s”.") % {"rule": rule})
     return found
