@@ -7,6 +7,7 @@ urlpatterns = [
     path("places/", include("coproduce.places.urls")),
     path("organisations/", include("coproduce.organisations.urls")),
     path("trusts/", include("coproduce.trusts.urls")),
+    path("needs/", include("coproduce.needs.urls")),
     path("time-credits/", include("coproduce.timebank.urls")),
     path("audit/", include("coproduce.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "coproduce.accounts",
     "coproduce.organisations",
     "coproduce.trusts",
+    "coproduce.needs",
     "coproduce.timebank",
 ]
 
