@@ -158,7 +158,12 @@ class TotpDevice(models.Model):
 
 
 class LetterCode(models.Model):
-    """A one-time code posted to a resident's address to prove they live there."""
+    """A one-time code posted to a resident's address to prove they live there.
+
+    Only a keyed hash of the code is kept for checking. The plain code waits in
+    `print_code` for the letter to be printed and is wiped when an officer marks the
+    letter posted (ADR 0201).
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="letter_codes")
     code_hash = models.CharField(max_length=128)
@@ -166,9 +171,42 @@ class LetterCode(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    print_code = models.CharField(max_length=16, blank=True, help_text=_("Kept only until the letter is posted."))
+    posted_at = models.DateTimeField(null=True, blank=True)
+    posted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True, help_text=_("Replaced by a newer code."))
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"Letter code for {self.user} ({self.created_at:%Y-%m-%d})"
+
+
+class VerificationEvent(models.Model):
+    """One change of a person's residency status: append-only history behind `verification_status`."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verification_events")
+    from_status = models.CharField(max_length=20, choices=User.Verification.choices)
+    to_status = models.CharField(max_length=20, choices=User.Verification.choices)
+    method = models.CharField(max_length=20, choices=User.VerificationMethod.choices, blank=True, default="")
+    reason = models.TextField(blank=True)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.from_status} → {self.to_status}"
+
+
+class WelcomeEmailSent(models.Model):
+    """Records that the welcome email went out, so a retried background task never sends it twice."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="welcome_email")
+    sent_at = models.DateTimeField(default=timezone.now)
+    sent_to = models.EmailField()
+
+    def __str__(self) -> str:
+        return f"Welcome email to {self.sent_to}"
