@@ -19,6 +19,8 @@ COMMANDS: dict[str, str] = {
     "demo-code": "Print the current one-time sign-in code of a demo staff login",
     "import-postcodes": "Import the postcode → neighbourhood table from a CSV file (all or nothing)",
     "audit": "Check the audit log: `coproduce audit verify`",
+    "trusts": "Community trusts: `coproduce trusts list --json`",
+    "timebank": "Check the time-credit ledger: `coproduce timebank check --json`",
     "commissioning": "Score a tender from a file, classify a procurement, compute a standstill",
     "worker": "Run a Celery worker for background work (needs COPRODUCE_REDIS_URL)",
     "pb": "Count, explain and validate participatory-budgeting .pb files",
