@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,14 +39,43 @@ class Organisation(models.Model):
     website = models.URLField(blank=True)
     ward = models.ForeignKey("places.Ward", null=True, blank=True, on_delete=models.SET_NULL, related_name="organisations")
     vat_status = models.CharField(max_length=20, choices=VatStatus.choices, default=VatStatus.NOT_REGISTERED)
-    vat_number = models.CharField(max_length=14, blank=True)
+    vat_number = models.CharField(max_length=14, blank=True, help_text=_("Like GB980780684."))
     created_at = models.DateTimeField(default=timezone.now)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(vat_status="registered", vat_number__gt="") | (
+                    ~models.Q(vat_status="registered") & models.Q(vat_number="")
+                ),
+                name="org_vat_number_iff_registered",
+                violation_error_message=_("A VAT number is given only when the organisation is VAT registered."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from .vat import VatNumberError, vat_number_normalise
+
+        if self.vat_status == VatStatus.REGISTERED:
+            try:
+                self.vat_number = vat_number_normalise(self.vat_number)
+            except VatNumberError as error:
+                raise ValidationError({"vat_number": str(error)})
+        elif self.vat_number:
+            raise ValidationError({"vat_number": _("Leave the VAT number empty unless the organisation is VAT registered.")})
+
+    @property
+    def primary_identifier(self) -> OrganisationIdentifier | None:
+        """The main org-id, from prefetched identifiers when there are any."""
+        identifiers = list(self.identifiers.all())
+        return next((i for i in identifiers if i.is_primary), identifiers[0] if identifiers else None)
 
 
 class OrganisationIdentifier(models.Model):
@@ -56,12 +86,32 @@ class OrganisationIdentifier(models.Model):
     identifier = models.CharField(max_length=100)
     is_primary = models.BooleanField(default=False)
 
+    added_at = models.DateTimeField(default=timezone.now)
+
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["scheme", "identifier"], name="org_identifier_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "identifier"], name="org_identifier_unique",
+                                    violation_error_message=_("This identifier already belongs to an organisation.")),
+            models.UniqueConstraint(fields=["organisation"], condition=models.Q(is_primary=True),
+                                    name="org_one_primary_identifier"),
+        ]
         ordering = ["-is_primary", "scheme"]
 
     def __str__(self) -> str:
+        return self.org_id
+
+    @property
+    def org_id(self) -> str:
         return f"{self.scheme}-{self.identifier}"
+
+    def clean(self) -> None:
+        from .orgid import OrgIdError, identifier_check
+
+        try:
+            checked = identifier_check(scheme=self.scheme, identifier=self.identifier)
+        except OrgIdError as error:
+            raise ValidationError({"identifier": str(error)})
+        self.scheme, self.identifier = checked.scheme, checked.identifier
 
 
 class Membership(models.Model):
@@ -74,6 +124,12 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_memberships")
     role = models.CharField(max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER)
     joined_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organisation", "user"], name="org_member_once")]
+        ordering = ["organisation", "user__full_name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "user"], name="org_member_once",
+                                               violation_error_message=_("This person is already a member."))]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"
