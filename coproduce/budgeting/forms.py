@@ -133,7 +133,7 @@ class MilestoneForm(forms.Form):
     due_on = GovukDateField(label=_("Due date"), label_for_errors=_("Due date"))
     done_on = GovukDateField(label=_("Date done (leave blank if not done yet)"), label_for_errors=_("Date done"), required=False)
     evidence = forms.CharField(label=_("Evidence that it was done"), widget=forms.Textarea, required=False, max_length=5000)
-    evidence_url = forms.URLField(label=_("Link to evidence (optional)"), required=False,
+    evidence_url = forms.URLField(label=_("Link to evidence (optional)"), required=False, assume_scheme="https",
                                   error_messages={"invalid": _("Enter a full web address, like https://example.org/photo")})
 
     def clean(self):
