@@ -1,7 +1,7 @@
 import pytest
 
-from coproduce.accounts.tests.factories import OfficerFactory, ResidentFactory
 from coproduce.accounts.testing import sign_in
+from coproduce.accounts.tests.factories import OfficerFactory, ResidentFactory
 
 from .factories import make_process
 

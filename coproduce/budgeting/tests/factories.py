@@ -8,7 +8,14 @@ from django.utils import timezone
 
 from coproduce.accounts.tests.factories import OfficerFactory
 from coproduce.budgeting import services
-from coproduce.budgeting.models import BallotType, CountingRule, Process, Project, ProjectStatus, Scope
+from coproduce.budgeting.models import (
+    BallotType,
+    CountingRule,
+    Process,
+    Project,
+    ProjectStatus,
+    Scope,
+)
 from coproduce.budgeting.phases import PHASE_ORDER
 from coproduce.places.tests.factories import NeighbourhoodFactory
 

@@ -10,7 +10,14 @@ from freezegun import freeze_time
 
 from coproduce.budgeting import selectors, services
 from coproduce.budgeting.models import CountingRule
-from coproduce.budgeting.phases import PHASE_ORDER, PHASE_TYPES, Action, active_phase_kind, check_phase_dates, phase_allows
+from coproduce.budgeting.phases import (
+    PHASE_ORDER,
+    PHASE_TYPES,
+    Action,
+    active_phase_kind,
+    check_phase_dates,
+    phase_allows,
+)
 
 from .factories import make_process
 
