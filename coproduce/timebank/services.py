@@ -237,7 +237,7 @@ def reward_claim(*, member, reward: Reward, event_key: str, actor=None) -> Rewar
     existing = LedgerTransaction.objects.filter(event_key=key).first()
     if existing is not None:
         claim = RewardClaim.objects.filter(transaction=existing).first()
-        if claim is None:
+        if claim is None or claim.member_id != member.pk:
             raise ValidationError(_("This request was already used for something else."))
         return claim
     account = _lock(member_account(member))
@@ -311,7 +311,7 @@ def council_tax_redeem(*, member, policy: CouncilTaxPolicy, pounds: int, council
     existing = LedgerTransaction.objects.filter(event_key=key).first()
     if existing is not None:
         found = Redemption.objects.filter(transaction=existing).first()
-        if found is None:
+        if found is None or found.member_id != member.pk:
             raise ValidationError(_("This request was already used for something else."))
         return found
     if isinstance(pounds, bool) or not isinstance(pounds, int) or pounds < 1:

@@ -60,7 +60,7 @@ def membership_refusals(*, trust: Trust, user, member_class: MemberClass, in_per
         )
     if not member_class.joinable_online and not in_person:
         reasons.append(
-            _("%(cls)s members are added by a trust officer in person, not online. Contact the trust to join this way.")
+            _("Members in the %(cls)s class are added by a trust officer in person, not online. Contact the trust to join this way.")
             % {"cls": member_class.name}
         )
     if member_class.requires_residency:
@@ -77,7 +77,7 @@ def membership_refusals(*, trust: Trust, user, member_class: MemberClass, in_per
     if member_class.min_age is not None or member_class.max_age is not None:
         if user.date_of_birth is None:
             reasons.append(
-                _("%(cls)s members must be %(range)s. Add your date of birth to your account so we can check.")
+                _("Members in the %(cls)s class must be %(range)s. Add your date of birth to your account so we can check.")
                 % {"cls": member_class.name, "range": member_class.age_range_text}
             )
         else:
@@ -86,7 +86,7 @@ def membership_refusals(*, trust: Trust, user, member_class: MemberClass, in_per
             too_old = member_class.max_age is not None and age > member_class.max_age
             if too_young or too_old:
                 reasons.append(
-                    _("%(cls)s members must be %(range)s. You are %(age)s.")
+                    _("Members in the %(cls)s class must be %(range)s. You are %(age)s.")
                     % {"cls": member_class.name, "range": member_class.age_range_text, "age": age}
                 )
     return reasons
