@@ -10,7 +10,8 @@ _numbers = itertools.count()
 
 def person(*roles: str, **extra) -> User:
     n = next(_numbers)
-    user = User.objects.create_user(f"person{n}@example.org", "a-long-password", full_name=f"Person {n}", **extra)
+    extra.setdefault("full_name", f"Person {n}")
+    user = User.objects.create_user(f"person{n}@example.org", "a-long-password", **extra)
     for role in roles:
         RoleAssignment.objects.create(user=user, role=Role(role))
     return user
