@@ -489,6 +489,37 @@ def tender_from_dict(data: Any) -> Tender:
     return tender
 
 
+def tender_as_dict(tender: Tender) -> dict[str, Any]:
+    """The tender in the analysts' file format, so a web evaluation can be re-run by hand."""
+    out: dict[str, Any] = {
+        "scale_max": tender.scale_max,
+        "price_weight": tender.price_weight,
+        "price_formula": tender.price_formula.value,
+        "aggregation": tender.aggregation.value,
+        "criteria": [
+            {"id": c.id, "weight": c.weight, **({"gate_min": c.gate_min} if c.gate_min is not None else {}),
+             **({"social_value": True} if c.social_value else {})}
+            for c in tender.criteria
+        ],
+    }
+    if tender.estimate is not None:
+        out["estimate"] = tender.estimate
+    if tender.abnormally_low_below_estimate is not None:
+        out["abnormally_low_below_estimate"] = tender.abnormally_low_below_estimate
+    if tender.abnormally_low_below_mean is not None:
+        out["abnormally_low_below_mean"] = tender.abnormally_low_below_mean
+    if tender.spread_flag_points != 2:
+        out["spread_flag_points"] = tender.spread_flag_points
+    out["bids"] = [
+        {"bidder": b.bidder, "price": b.price,
+         "evaluator_scores": {k: list(v) for k, v in b.evaluator_scores.items()},
+         "consensus_scores": dict(b.consensus_scores),
+         **({"failed_gates": list(b.failed_gates)} if b.failed_gates else {})}
+        for b in tender.bids
+    ]
+    return out
+
+
 def evaluation_as_dict(evaluation: Evaluation) -> dict[str, Any]:
     """The documented output shape; numbers are Decimals with 4 places (see `dumps`)."""
     tender = evaluation.tender
@@ -529,8 +560,8 @@ def dumps(value: Any, indent: int = 2, _level: int = 0) -> str:
     if isinstance(value, list | tuple):
         if not value:
             return "[]"
-        if all(isinstance(v, str) for v in value):
-            return "[" + ", ".join(json.dumps(v) for v in value) + "]"
+        if all(isinstance(v, str | int | Decimal) and not isinstance(v, bool) for v in value):
+            return "[" + ", ".join(dumps(v) for v in value) + "]"
         return "[\n" + ",\n".join(pad + dumps(v, indent, _level + 1) for v in value) + "\n" + end + "]"
     if isinstance(value, Decimal):
         return format(value, "f")

@@ -422,3 +422,11 @@ def test_the_cheapest_passing_bid_gets_the_full_price_weight(t):
     if passing:
         cheapest = min(passing, key=lambda r: r.price)
         assert cheapest.price_score == t.price_weight
+
+
+def test_tender_round_trips_through_the_file_format():
+    from coproduce.commissioning.scoring import dumps, tender_as_dict
+
+    original = tender(abnormally_low_below_mean=D("0.2"))
+    again = tender_from_json(dumps(tender_as_dict(original)))
+    assert again == original
