@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "timebank": "Check the time-credit ledger: `coproduce timebank check --json`",
     "commissioning": "Score a tender from a file, classify a procurement, compute a standstill",
     "worker": "Run a Celery worker for background work (needs COPRODUCE_REDIS_URL)",
+    "budgeting": "Neighbourhood budgets: list, export ballots as .pb, results, import a .pb file",
     "pb": "Count, explain and validate participatory-budgeting .pb files",
     "panel": "Select a representative panel by stratified sortition",
     "createsuperuser": "Create an administrator account",

@@ -11,6 +11,8 @@ The ballot box is two tables that share nothing but the process:
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -279,19 +281,21 @@ class VoterRecord(models.Model):
 
 
 class Ballot(models.Model):
-    """One anonymous ballot. Deliberately: random primary key, no person, no timestamp.
+    """One anonymous ballot. Deliberately: random primary key and ballot id, no person, no timestamp.
 
     `choices` maps a project's `pb_id` to points (1 for approval and knapsack ballots).
     Changing a ballot replaces `choices` in place, so the row count never reveals a change.
     """
 
-    ballot_id = models.CharField(primary_key=True, max_length=20, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ballot_id = models.CharField(max_length=40, editable=False, help_text=_("Random; published in the .pb file."))
     process = models.ForeignKey(Process, on_delete=models.PROTECT, related_name="ballots")
     receipt_hash = models.CharField(max_length=64, unique=True, editable=False)
     choices = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["process", "ballot_id"]
+        constraints = [models.UniqueConstraint(fields=["process", "ballot_id"], name="budgeting_ballot_id_unique_in_process")]
 
     def __str__(self) -> str:
         return self.ballot_id

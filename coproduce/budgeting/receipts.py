@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import random
 import secrets
+import uuid
 
 from django.conf import settings
 
@@ -34,6 +35,11 @@ def new_receipt_code(rng: random.Random | None = None) -> str:
 
 def new_ballot_id(rng: random.Random | None = None) -> str:
     return "B" + _choose(12, rng)
+
+
+def new_uuid(rng: random.Random | None = None) -> uuid.UUID:
+    """The ballot row's primary key: random, so the table's key order says nothing about voting order."""
+    return uuid.uuid4() if rng is None else uuid.UUID(int=rng.getrandbits(128), version=4)
 
 
 def normalise_code(code: str) -> str:

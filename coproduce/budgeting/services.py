@@ -278,7 +278,7 @@ def _put_in_box(*, process: Process, choices: dict[str, int], rng: random.Random
         ballot_id = receipts.new_ballot_id(rng)
         try:
             with transaction.atomic():
-                Ballot.objects.create(ballot_id=ballot_id, process=process, choices=choices,
+                Ballot.objects.create(id=receipts.new_uuid(rng), ballot_id=ballot_id, process=process, choices=choices,
                                       receipt_hash=receipts.receipt_hash(process.pk, code))
             return CastBallot(ballot_id=ballot_id, receipt_code=code)
         except IntegrityError:  # pragma: no cover - 60-bit ids practically never collide

@@ -6,6 +6,8 @@ sequential key to the ballot box, these tests fail.
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.conf import settings
 from django.db import connection, models
@@ -45,7 +47,7 @@ def test_no_ballot_box_field_records_when_or_in_what_order():
             assert not isinstance(field, models.AutoField | models.BigAutoField | models.SmallAutoField), (
                 f"{model.__name__}.{field.name} is a sequential key that gives away voting order"
             )
-        assert model._meta.pk.name == "ballot_id"
+        assert isinstance(model._meta.pk, models.UUIDField) and model._meta.pk.default is uuid.uuid4
 
 
 def test_the_voter_record_has_no_link_to_a_ballot():
@@ -69,7 +71,7 @@ def test_the_database_tables_agree_no_foreign_key_from_the_ballot_box_to_people(
     assert VoterRecord._meta.db_table not in targets
     assert targets == {"budgeting_process"}
     assert Ballot._meta.db_table not in {table for _c, (_f, table) in voter_relations.items()}
-    assert ballot_columns == {"ballot_id", "process_id", "receipt_hash", "choices"}
+    assert ballot_columns == {"id", "ballot_id", "process_id", "receipt_hash", "choices"}
 
 
 @pytest.mark.django_db
