@@ -40,7 +40,7 @@ class NeedFilterForm(forms.Form):
         self._neighbourhoods = {n.slug: n for n in neighbourhoods}
         self.fields["ward"].choices = [("", _("All wards"))] + [(w.slug, w.name) for w in wards]
         self.fields["neighbourhood"].choices = [("", _("All neighbourhoods"))] + [
-            (n.slug, f"{n.name} ({n.ward.name})") for n in neighbourhoods
+            (n.slug, n.name) for n in neighbourhoods
         ]
         self.fields["category"].choices = [("", _("All categories"))] + list(Category.choices)
         self.fields["status"].choices = [("", _("Any status"))] + list(Need.Status.choices)

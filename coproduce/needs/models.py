@@ -129,6 +129,9 @@ class Need(models.Model):
             models.Index(fields=["area_ward", "-created_at", "-id"], name="need_ward_newest"),
             models.Index(fields=["neighbourhood", "-created_at", "-id"], name="need_nbhd_newest"),
             models.Index(fields=["-support_count", "-id"], name="need_most_supported"),
+            # "Most supported" within the two filters officers and councillors use most.
+            models.Index(fields=["status", "-support_count", "-id"], name="need_status_supported"),
+            models.Index(fields=["area_ward", "-support_count", "-id"], name="need_ward_supported"),
         ]
 
     def __str__(self) -> str:

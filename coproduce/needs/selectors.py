@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from coproduce.places.models import Neighbourhood, Ward
@@ -60,6 +60,20 @@ def place_choices() -> tuple[list[Ward], list[Neighbourhood]]:
     wards = list(Ward.objects.order_by("name").only("id", "name", "slug"))
     neighbourhoods = list(
         Neighbourhood.objects.select_related("ward").order_by("name").only("id", "name", "slug", "ward", "ward__name")
+    )
+    return wards, neighbourhoods
+
+
+def list_filter_places(*, ward_slug: str = "", neighbourhood_slug: str = "") -> tuple[list[Ward], list[Neighbourhood]]:
+    """Wards for the list's filter, and the neighbourhoods of the chosen ward (plus a chosen
+    neighbourhood). Without a place in the query only the wards are read: a long list of every
+    neighbourhood helps nobody, and the list page stays cheap."""
+    wards = list(Ward.objects.order_by("name").only("id", "name", "slug"))
+    if not (ward_slug or neighbourhood_slug):
+        return wards, []
+    neighbourhoods = list(
+        Neighbourhood.objects.filter(Q(ward__slug=ward_slug) | Q(slug=neighbourhood_slug))
+        .select_related("ward").order_by("name").only("id", "name", "slug", "ward", "ward__name")
     )
     return wards, neighbourhoods
 

@@ -27,7 +27,9 @@ def add_service_errors(form, exc: ValidationError) -> None:
 
 
 def need_list(request):
-    wards, neighbourhoods = selectors.place_choices()
+    wards, neighbourhoods = selectors.list_filter_places(
+        ward_slug=str(request.GET.get("ward", ""))[:100], neighbourhood_slug=str(request.GET.get("neighbourhood", ""))[:100],
+    )
     form = NeedFilterForm(request.GET or None, wards=wards, neighbourhoods=neighbourhoods)
     filters = form.filters()
     needs = selectors.need_list(**filters)
