@@ -18,9 +18,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
-from rules.contrib.views import objectgetter, permission_required
+from rules.contrib.views import objectgetter
 
 from . import selectors, services, throttle, totp
+from .decorators import permission_required
 from .forms import (
     LetterCodeForm,
     ProfileForm,

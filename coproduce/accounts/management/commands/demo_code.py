@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from coproduce.accounts import totp
 from coproduce.accounts.models import TotpDevice, User
@@ -22,7 +23,10 @@ class Command(BaseCommand):
                 returncode=2,
             )
         email = options["email"].strip().lower()
-        user = User.objects.filter(email__iexact=email).first()
+        try:
+            user = User.objects.filter(email__iexact=email).first()
+        except DatabaseError:
+            raise CommandError("The demo database is not set up yet: run `coproduce demo` first.", returncode=2)
         if user is None:
             raise CommandError(f"No account has the email address {email!r}. Run `coproduce demo` to see the demo logins.", returncode=2)
         device = TotpDevice.objects.filter(user=user, confirmed=True).first()
