@@ -173,8 +173,13 @@ def bid_get_own(*, user, pk: int) -> Bid:
     return bid
 
 
+def is_opened(opportunity_id: int) -> bool:
+    """Asked of the database every time: a sealed check never trusts an object loaded earlier."""
+    return Opportunity.objects.filter(pk=opportunity_id, opened_at__isnull=False).exists()
+
+
 def _opened(opportunity: Opportunity) -> None:
-    if opportunity.opened_at is None:
+    if not is_opened(opportunity.pk):
         raise PermissionDenied(_("Bids are sealed until the deadline has passed and they have been opened."))
 
 
@@ -194,7 +199,7 @@ def assignment_for(*, user, lot: Lot) -> PanelAssignment | None:
 def may_see_bids(*, user, lot: Lot) -> bool:
     """Opened, and the person is an officer running the procurement, the lot's moderator, or an
     evaluator of this lot who has declared no conflict."""
-    if lot.opportunity.opened_at is None or user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or not is_opened(lot.opportunity_id):
         return False
     assignment = assignment_for(user=user, lot=lot)
     if assignment is not None:

@@ -36,6 +36,8 @@ def bidder(*, name: str | None = None, legal_form: str = LegalForm.COOPERATIVE_S
            vat_status: str = VatStatus.NOT_REGISTERED, role: str = Membership.MemberRole.BID_WRITER):
     """A provider user who writes bids for a new organisation: returns (user, organisation)."""
     extra = {"name": name} if name else {}
+    if vat_status == VatStatus.REGISTERED:
+        extra["vat_number"] = "GB980780684"
     organisation = OrganisationFactory(legal_form=legal_form, vat_status=vat_status, **extra)
     user = ProviderUserFactory()
     MembershipFactory(organisation=organisation, user=user, role=role)
