@@ -116,7 +116,7 @@ def _reward(request, pk):
 def reward_spend(request, pk):
     reward = request.permission_object
     account = selectors.account_for(request.user)
-    form = SpendForm(request.POST or None)
+    form = SpendForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             claim = services.reward_claim(
@@ -138,7 +138,7 @@ def reward_spend(request, pk):
 def council_tax(request):
     policy = selectors.policy_current()
     account = selectors.account_for(request.user)
-    form = CouncilTaxForm(request.POST or None)
+    form = CouncilTaxForm(request.POST if request.method == "POST" else None)
     reasons, used = [], 0
     if policy is not None:
         reasons = services.policy_ineligibility(policy=policy, member=request.user)
@@ -175,7 +175,7 @@ def council_tax(request):
 @permission_required("timebank.issue_credit")
 def issue(request):
     rules = [r for r in selectors.rule_list() if r.officer_can_issue and not r.pays_nothing]
-    form = IssueForm(request.POST or None, rules=rules)
+    form = IssueForm(request.POST if request.method == "POST" else None, rules=rules)
     if request.method == "POST" and form.is_valid():
         member = form.cleaned_data["email"]
         try:

@@ -98,7 +98,7 @@ def trust_join(request, slug):
     trust = request.permission_object
     classes = [c for c in trust.member_classes.order_by("position", "name") if c.joinable_online]
     checks = [(c, services.membership_refusals(trust=trust, user=request.user, member_class=c)) for c in classes]
-    form = JoinForm(request.POST or None, classes=[c for c, _reasons in checks])
+    form = JoinForm(request.POST if request.method == "POST" else None, classes=[c for c, _reasons in checks])
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_join(trust=trust, user=request.user, member_class=form.cleaned_data["member_class"])
@@ -117,7 +117,7 @@ def trust_join(request, slug):
 @permission_required("trusts.end_membership", _current_membership)
 def trust_leave(request, slug):
     membership = request.permission_object
-    form = LeaveForm(request.POST or None)
+    form = LeaveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_leave(membership=membership, actor=request.user, reason=form.cleaned_data["reason"])
@@ -134,7 +134,7 @@ def trust_leave(request, slug):
 def trust_enrol(request, slug):
     trust = request.permission_object
     classes = list(trust.member_classes.order_by("position", "name"))
-    form = EnrolForm(request.POST or None, classes=classes)
+    form = EnrolForm(request.POST if request.method == "POST" else None, classes=classes)
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_enrol_in_person(
@@ -203,7 +203,7 @@ def proposal_list(request, slug):
 @permission_required("trusts.add_proposal", _trust)
 def proposal_new(request, slug):
     trust = request.permission_object
-    form = ProposalForm(request.POST or None, initial={"quorum_percent": trust.default_quorum_percent})
+    form = ProposalForm(request.POST if request.method == "POST" else None, initial={"quorum_percent": trust.default_quorum_percent})
     if request.method == "POST" and form.is_valid():
         try:
             proposal = services.proposal_create(
@@ -270,7 +270,7 @@ def proposal_respond(request, slug, pk):
 @permission_required("trusts.close_proposal", _proposal)
 def proposal_close(request, slug, pk):
     proposal = request.permission_object
-    form = CloseForm(request.POST or None)
+    form = CloseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.proposal_close(
