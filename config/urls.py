@@ -9,6 +9,7 @@ urlpatterns = [
     path("trusts/", include("coproduce.trusts.urls")),
     path("needs/", include("coproduce.needs.urls")),
     path("time-credits/", include("coproduce.timebank.urls")),
+    path("co-production/", include("coproduce.coproduction.urls")),
     path("budgets/", include("coproduce.budgeting.urls")),
     path("audit/", include("coproduce.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "coproduce.trusts",
     "coproduce.needs",
     "coproduce.timebank",
+    "coproduce.coproduction",
     "coproduce.budgeting",
     "coproduce.commissioning",
 ]
