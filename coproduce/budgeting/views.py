@@ -277,8 +277,7 @@ def vote(request, slug, process):
                                                     "ballot_id": cast.ballot_id}
             return redirect("budgeting:vote_receipt", slug=process.slug)
     return render(request, "budgeting/vote.html", {"process": process, "error": error,
-                                                   **_ballot_context(process, chosen)},
-                  status=400 if error else 200)
+                                                   **_ballot_context(process, chosen)})
 
 
 def vote_receipt(request, slug):
@@ -315,7 +314,7 @@ def ballot_check(request, slug):
     if can_change:
         context.update(_ballot_context(process, dict(ballot.choices)))
         context["code"] = form.cleaned_data["code"]
-    response = render(request, "budgeting/ballot_check.html", context, status=400 if form.errors else 200)
+    response = render(request, "budgeting/ballot_check.html", context)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -330,13 +329,12 @@ def ballot_change(request, slug, process):
         chosen = choices_from_post(process, request.POST, project_ids)
         services.ballot_change(process=process, user=request.user, receipt_code=code, choices=chosen)
     except (BallotProblem, services.BudgetingError) as exc:
-        status = 400
         context = {"process": process, "error": str(exc), "code": code, "can_change": True,
                    "form": ReceiptForm(initial={"code": code}), "ballot": None, "ballot_rows": [],
                    "phase": selectors.process_phase(process), **_ballot_context(process, chosen)}
         if isinstance(exc, services.PhaseClosed | services.BadReceipt):
             context["can_change"] = False
-        return render(request, "budgeting/ballot_check.html", context, status=status)
+        return render(request, "budgeting/ballot_check.html", context)
     messages.success(request, _("Your ballot has been changed. Your receipt code stays the same."))
     return redirect("budgeting:ballot_check", slug=process.slug)
 
@@ -366,8 +364,7 @@ def paper_ballot(request, slug, process):
         response["Cache-Control"] = "no-store"
         return response
     return render(request, "budgeting/paper_ballot.html", {"process": process, "form": form, "error": error,
-                                                           **_ballot_context(process, chosen)},
-                  status=400 if (error or form.errors) else 200)
+                                                           **_ballot_context(process, chosen)})
 
 
 # ---------------------------------------------------------------- counting and results
@@ -394,7 +391,7 @@ def count_status(request, slug):
     return render(request, "budgeting/count.html", {
         "process": process, "count": count, "can_count": can_count and phase_allows(phase, Action.COUNT),
         "error": error, "Count": Count, "phase": phase,
-    }, status=400 if error else 200)
+    })
 
 
 def results(request, slug):
