@@ -1,7 +1,9 @@
 """Demo people: 2,000+ residents spread over the demo neighbourhoods, and one login per role.
 
-Every password here is for the demo borough only. The residents share one password, hashed
-once, and are written with `bulk_create`, so seeding takes a second or two.
+Every password here is for the demo borough only. The residents share one password and are
+written with `bulk_create`. An Argon2 hash takes up to a second on a busy machine, so the
+demo passwords' hashes are computed once and kept below (`DEMO_PASSWORD_HASHES`; a test
+checks each still matches its password). A password missing from it is hashed at seed time.
 """
 
 from __future__ import annotations
@@ -25,6 +27,35 @@ from .models import LetterCode, Role, RoleAssignment, TotpDevice, User, Verifica
 DEMO_DOMAIN = "demo.coproduce.org.uk"
 RESIDENT_COUNT = 2_100
 RESIDENT_PASSWORD = "demo-resident-2026"
+
+#: Argon2 hashes of the public demo passwords (made with `make_password`; checked by a test).
+DEMO_PASSWORD_HASHES = {
+    "demo-admin-2026":
+        "argon2$argon2id$v=19$m=102400,t=2,p=8$cTRlaDdKNWtYODlndXZ2bVBZTGdHcA$ZO/TP3JTBQ9DCI/UbOv8v2LrT7G81H72SfNQVhOFQEM",
+    "demo-carer-2026":
+        "argon2$argon2id$v=19$m=102400,t=2,p=8$WmJ2aHpCWk5TTHpiVk9zbG53UDJsbA$8jxmS+pLoRcXjviYt2Pj+cDrJLsFxndha1Xj4UItMVg",
+    "demo-councillor-2026":
+        "argon2$argon2id$v=19$m=102400,t=2,p=8$d3l4UHI0cFZIcXhVT3V3Y0c4SmM0cA$n1ukw6633Ew9lPvvqmAwgKEdd5WeHPhjhqq+payx9QA",
+    "demo-evaluator-2026":
+        "argon2$argon2id$v=19$m=102400,t=2,p=8$a0NkbUx4S2RVUGRoc21jNWtHUGI5Wg$MH3AqbXJKPiFxneFEfDW3YITt1l0pOcCOaUIIYki/h4",
+    "demo-officer-2026":
+        "argon2$argon2id$v=19$m=102400,t=2,p=8$eXFRWjQ4cFphQnlma2daODRXSmRPMA$v8BMiXC7PQHnUN5Ysj52mFBy1/GE3+Gnz8r9BXAqOFs",
+    "demo-pending-2026":
+        "argon2$argon2id$v=19$m=102400,t=2,p=8$S2Z3UlNYcWhzUE9DdHJtMk93ZE9ENA$LiWKeX+8sfTe61hfwWh8MlQ7UF4TDICJ93f2uxpw8Jo",
+    "demo-provider-2026":
+        "argon2$argon2id$v=19$m=102400,t=2,p=8$cjJheXhDN1dGWXN1b2R5V0x2VkVtRA$qpO2PuXgZadAHLaxAEVjk27PcUe7VnRdITawHoIH+78",
+    "demo-resident-2026":
+        "argon2$argon2id$v=19$m=102400,t=2,p=8$V2VaeERsVG9SbG9WSXdDbGNlM3o1Tw$NIR06+HuxHYHoy3ledPDFqeUQJLta9IDBR3H9oHeio0",
+    "demo-serviceuser-2026":
+        "argon2$argon2id$v=19$m=102400,t=2,p=8$OXFBemJrelk3WlZiZ0tuOXVQcDZyMw$t0Oyto+IO7sPllOewckZT6xZiLcZRGUrSQj4l02Y3J8",
+    "demo-young-2026":
+        "argon2$argon2id$v=19$m=102400,t=2,p=8$cTNTZjNQWXpTREo1QjJ5RHVqWjZPUQ$uLIyfsEM7IypPHTBOqjPG4rNcFmH8w4Iwnr4c/+sawg",
+}
+
+
+def demo_password_hash(password: str) -> str:
+    return DEMO_PASSWORD_HASHES.get(password) or make_password(password)
+
 
 FIRST_NAMES = [
     "Oliver", "Amelia", "George", "Isla", "Harry", "Olivia", "Jack", "Ava", "Grace", "Joseph", "Margaret",
@@ -130,7 +161,7 @@ def seed(*, rng: random.Random, log: Callable[[str], None]) -> None:
         return
     now = timezone.now().replace(microsecond=0)
     today = timezone.localdate()
-    resident_hash = make_password(RESIDENT_PASSWORD)
+    resident_hash = demo_password_hash(RESIDENT_PASSWORD)
 
     users: list[User] = []
     plans: list[tuple[str, dt.date, str | None]] = []  # (status, dob, letter code)
@@ -174,7 +205,7 @@ def seed(*, rng: random.Random, log: Callable[[str], None]) -> None:
             verification_status=status,
             verification_method=User.VerificationMethod.OFFICER if status == User.Verification.VERIFIED else "",
             verified_at=now - dt.timedelta(days=30) if status == User.Verification.VERIFIED else None,
-            password=make_password(login.password), date_joined=now - dt.timedelta(days=60),
+            password=demo_password_hash(login.password), date_joined=now - dt.timedelta(days=60),
         )
         user.save()
         named[login.key] = user
@@ -243,9 +274,9 @@ def demo_login_table() -> str:
     header = ("Role", "Email", "Password")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
     lines = ["", "Demo logins (these passwords work only in this demo borough):", ""]
-    lines.append("  ".join(text.ljust(width) for text, width in zip(header, widths, strict=True)))
+    lines.append("  ".join(text.ljust(width) for text, width in zip(header, widths, strict=True)).rstrip())
     lines.append("  ".join("-" * width for width in widths))
-    lines.extend("  ".join(text.ljust(width) for text, width in zip(row, widths, strict=True)) for row in rows)
+    lines.extend("  ".join(text.ljust(width) for text, width in zip(row, widths, strict=True)).rstrip() for row in rows)
     lines.append("")
     lines.append("Officers, councillors and administrators also need a one-time code at sign-in:")
     lines.append("  run `coproduce demo-code EMAIL` in another terminal, e.g. coproduce demo-code officer@" + DEMO_DOMAIN)
