@@ -194,7 +194,7 @@ LOGGING = {
     "formatters": {"json": {"()": "coproduce.core.logging.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "loggers": {
-        "coproduce.request": {"handlers": ["console"], "level": env("REQUEST_LOG_LEVEL", "WARNING"), "propagate": False},
+        "coproduce.request": {"handlers": ["console"], "level": env("REQUEST_LOG_LEVEL", "INFO"), "propagate": False},
         "coproduce": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
