@@ -27,8 +27,8 @@ ENGINE_RULES: dict[tuple[str, str], str] = {
     (CountingRule.EQUAL_SHARES, BallotType.CUMULATIVE): "mes_points",
     (CountingRule.PHRAGMEN, BallotType.APPROVAL): "seq_phragmen",
     (CountingRule.PHRAGMEN, BallotType.KNAPSACK): "seq_phragmen",
-    (CountingRule.GREEDY, BallotType.APPROVAL): "greedy_card",
-    (CountingRule.GREEDY, BallotType.KNAPSACK): "greedy_card",
+    (CountingRule.GREEDY, BallotType.APPROVAL): "greedy_cost",
+    (CountingRule.GREEDY, BallotType.KNAPSACK): "greedy_cost",
     (CountingRule.GREEDY, BallotType.CUMULATIVE): "greedy_points",
 }
 
