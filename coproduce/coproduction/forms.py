@@ -108,10 +108,12 @@ class ParticipantForm(forms.Form):
 class MeetingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, error_messages={"required": _("Enter a title")})
     date = GovukDateField(label=_("Date"), label_for_errors=_("Date"), help_text=_("For example, 27 3 2027"))
-    start_time = forms.CharField(label=_("Start time"), max_length=5, help_text=_("For example, 8:30 or 14:00"),
-                                 error_messages={"required": _("Enter a start time")})
-    end_time = forms.CharField(label=_("End time"), max_length=5, help_text=_("For example, 10:00 or 16:30"),
-                               error_messages={"required": _("Enter an end time")})
+    start_time = forms.CharField(label=_("Start time"), max_length=20, help_text=_("For example, 8:30 or 14:00"),
+                                 error_messages={"required": _("Enter a start time"),
+                                                 "max_length": _("Start time must be a time, like 9:30 or 14:00")})
+    end_time = forms.CharField(label=_("End time"), max_length=20, help_text=_("For example, 10:00 or 16:30"),
+                               error_messages={"required": _("Enter an end time"),
+                                               "max_length": _("End time must be a time, like 9:30 or 14:00")})
     venue = forms.CharField(label=_("Venue (if it meets in person)"), required=False, max_length=300)
     online_url = forms.URLField(
         label=_("Link to join online (if it meets online)"), required=False, assume_scheme="https",
