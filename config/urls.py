@@ -11,6 +11,7 @@ urlpatterns = [
     path("time-credits/", include("coproduce.timebank.urls")),
     path("co-production/", include("coproduce.coproduction.urls")),
     path("budgets/", include("coproduce.budgeting.urls")),
+    path("commissioning/", include("coproduce.commissioning.urls")),
     path("audit/", include("coproduce.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
