@@ -152,6 +152,7 @@ class ProcessForm(forms.Form):
                               error_messages={"required": _("Select whose budget it is")})
     ward = forms.ChoiceField(label=_("Ward"), required=False)
     neighbourhood = forms.ChoiceField(label=_("Neighbourhood or estate"), required=False)
+    trust = forms.ChoiceField(label=_("Trust"), required=False)
     budget = PoundsField(label=_("Budget in whole pounds"), name=_("Budget"), error_messages={"required": _("Enter the budget")})
     categories = forms.CharField(
         label=_("Categories (optional)"), widget=forms.Textarea, required=False, max_length=2000,
@@ -172,6 +173,10 @@ class ProcessForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.ward_objects = {str(w.pk): w for w in Ward.objects.order_by("name")}
         self.neighbourhood_objects = {str(n.pk): n for n in Neighbourhood.objects.select_related("ward").order_by("name")}
+        from coproduce.trusts.models import Trust
+
+        self.trust_objects = {str(t.pk): t for t in Trust.objects.order_by("name")}
+        self.fields["trust"].choices = [("", _("Choose a trust"))] + [(k, t.name) for k, t in self.trust_objects.items()]
         self.fields["ward"].choices = [("", _("Choose a ward"))] + [(k, w.name) for k, w in self.ward_objects.items()]
         self.fields["neighbourhood"].choices = [("", _("Choose a neighbourhood"))] + [
             (k, n.name) for k, n in self.neighbourhood_objects.items()
@@ -193,6 +198,9 @@ class ProcessForm(forms.Form):
             self.add_error("ward", _("Choose the ward"))
         if scope == Scope.NEIGHBOURHOOD and not data["neighbourhood"]:
             self.add_error("neighbourhood", _("Choose the neighbourhood"))
+        data["trust"] = self.trust_objects.get(data.get("trust") or "")
+        if scope == Scope.TRUST and not data["trust"]:
+            self.add_error("trust", _("Choose the trust"))
         if data.get("ballot_type") == BallotType.CUMULATIVE and not data.get("points"):
             self.add_error("points", _("Enter how many points each voter shares out"))
         if data.get("ballot_type") == BallotType.CUMULATIVE and data.get("rule") == CountingRule.PHRAGMEN:

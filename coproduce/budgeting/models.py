@@ -40,11 +40,12 @@ class Scope(models.TextChoices):
     BOROUGH = "borough", _("The whole borough")
     WARD = "ward", _("A ward")
     NEIGHBOURHOOD = "neighbourhood", _("A neighbourhood or estate")
+    TRUST = "trust", _("A co-operative trust (its members vote)")
 
 
 class ProcessQuerySet(models.QuerySet):
     def with_places(self):
-        return self.select_related("ward", "neighbourhood", "neighbourhood__ward")
+        return self.select_related("ward", "neighbourhood", "neighbourhood__ward", "trust")
 
 
 class Process(models.Model):
@@ -58,6 +59,7 @@ class Process(models.Model):
     neighbourhood = models.ForeignKey(
         "places.Neighbourhood", null=True, blank=True, on_delete=models.PROTECT, related_name="budget_processes"
     )
+    trust = models.ForeignKey("trusts.Trust", null=True, blank=True, on_delete=models.PROTECT, related_name="budget_processes")
     budget = models.PositiveBigIntegerField(help_text=_("The amount to spend, in pence (whole pounds)."))
     ballot_type = models.CharField(max_length=20, choices=BallotType.choices, default=BallotType.APPROVAL)
     min_projects = models.PositiveSmallIntegerField(default=1, help_text=_("Approval ballots: the fewest projects a voter must choose."))
@@ -90,6 +92,8 @@ class Process(models.Model):
             errors["ward"] = _("Choose the ward this budget belongs to.")
         if self.scope == Scope.NEIGHBOURHOOD and not self.neighbourhood_id:
             errors["neighbourhood"] = _("Choose the neighbourhood this budget belongs to.")
+        if self.scope == Scope.TRUST and not self.trust_id:
+            errors["trust"] = _("Choose the trust this budget belongs to.")
         if self.ballot_type == BallotType.CUMULATIVE and not self.points:
             errors["points"] = _("Enter how many points each voter shares out.")
         if self.max_projects is not None and self.min_projects > self.max_projects:
@@ -101,6 +105,8 @@ class Process(models.Model):
 
     @property
     def place_name(self) -> str:
+        if self.scope == Scope.TRUST and self.trust_id:
+            return self.trust.name
         if self.scope == Scope.NEIGHBOURHOOD and self.neighbourhood_id:
             return self.neighbourhood.name
         if self.scope == Scope.WARD and self.ward_id:
@@ -109,6 +115,8 @@ class Process(models.Model):
 
     @property
     def place_slug(self) -> str:
+        if self.scope == Scope.TRUST and self.trust_id:
+            return self.trust.slug
         if self.scope == Scope.NEIGHBOURHOOD and self.neighbourhood_id:
             return self.neighbourhood.slug
         if self.scope == Scope.WARD and self.ward_id:

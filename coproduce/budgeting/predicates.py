@@ -40,6 +40,12 @@ def member_problem(user, process: Process) -> str | None:
     """Why this person cannot share ideas or propose projects here (None when they can)."""
     if not _signed_in(user):
         return _("Sign in to take part.")
+    if process.scope == Scope.TRUST:
+        from coproduce.trusts.predicates import is_trust_member
+
+        if not is_trust_member(user, process.trust):
+            return _("This budget is for members of %(trust)s. Join the trust to take part.") % {"trust": process.place_name}
+        return None
     if not is_verified_resident(user):
         return _("Only verified residents can take part. Verify your address from your account page first.")
     if not lives_in_area(user, process):

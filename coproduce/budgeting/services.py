@@ -84,7 +84,7 @@ def _next_pb_id(process: Process) -> str:
 
 @transaction.atomic
 def process_create(*, user, title: str, slug: str, description: str = "", scope: str = Scope.NEIGHBOURHOOD,
-                   ward=None, neighbourhood=None, budget: int, ballot_type: str = BallotType.APPROVAL,
+                   ward=None, neighbourhood=None, trust=None, budget: int, ballot_type: str = BallotType.APPROVAL,
                    min_projects: int = 1, max_projects: int | None = None, points: int | None = None,
                    min_age: int | None = None, rule: str = CountingRule.EQUAL_SHARES,
                    phase_starts: Mapping[str, dt.datetime], categories: Iterable[tuple[str, int | None]] = (),
@@ -93,6 +93,7 @@ def process_create(*, user, title: str, slug: str, description: str = "", scope:
         title=title, slug=slug, description=description, scope=scope,
         ward=ward if scope == Scope.WARD else None,
         neighbourhood=neighbourhood if scope == Scope.NEIGHBOURHOOD else None,
+        trust=trust if scope == Scope.TRUST else None,
         budget=budget, ballot_type=ballot_type, min_projects=min_projects, max_projects=max_projects,
         points=points if ballot_type == BallotType.CUMULATIVE else None, min_age=min_age, rule=rule,
         rule_published_at=timezone.now(), created_by=user, imported_from=imported_from,

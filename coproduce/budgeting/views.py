@@ -148,7 +148,8 @@ def process_create(request):
         try:
             process = services.process_create(
                 user=request.user, title=data["title"], slug=slug, description=data["description"],
-                scope=data["scope"], ward=data["ward"], neighbourhood=data["neighbourhood"], budget=data["budget"],
+                scope=data["scope"], ward=data["ward"], neighbourhood=data["neighbourhood"], trust=data["trust"],
+                budget=data["budget"],
                 ballot_type=data["ballot_type"], min_projects=data.get("min_projects") or 1,
                 max_projects=data.get("max_projects"), points=data.get("points"), min_age=data.get("min_age"),
                 rule=data["rule"], phase_starts=data["phase_starts"], categories=data["categories"],

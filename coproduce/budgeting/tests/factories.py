@@ -33,12 +33,12 @@ def make_process(*, phase: str | None = "voting", ballot_type: str = BallotType.
                  costs: tuple[int, ...] = (40_000_00, 30_000_00, 20_000_00, 50_000_00), neighbourhood=None,
                  rule: str = CountingRule.EQUAL_SHARES, min_projects: int = 1, max_projects: int | None = None,
                  points: int | None = None, min_age: int | None = None, scope: str = Scope.NEIGHBOURHOOD,
-                 ward=None, categories: tuple[tuple[str, int | None], ...] = ()) -> Process:
+                 ward=None, trust=None, categories: tuple[tuple[str, int | None], ...] = ()) -> Process:
     neighbourhood = neighbourhood or (NeighbourhoodFactory() if scope == Scope.NEIGHBOURHOOD else None)
     n = next(_counter)
     officer = OfficerFactory()
     process = services.process_create(
-        user=officer, title=f"Test budget {n}", slug=f"test-budget-{n}", scope=scope, ward=ward,
+        user=officer, title=f"Test budget {n}", slug=f"test-budget-{n}", scope=scope, ward=ward, trust=trust,
         neighbourhood=neighbourhood, budget=budget, ballot_type=ballot_type, min_projects=min_projects,
         max_projects=max_projects, points=points if ballot_type == BallotType.CUMULATIVE else None,
         min_age=min_age, rule=rule, phase_starts=phase_starts(phase), categories=categories,

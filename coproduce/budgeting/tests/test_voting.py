@@ -205,3 +205,22 @@ def test_receipt_codes_are_random_and_normalised():
     assert receipts.looks_like_a_code(code.lower())
     assert receipts.receipt_hash(1, code) == receipts.receipt_hash(1, code.lower().replace("-", ""))
     assert receipts.receipt_hash(1, code) != receipts.receipt_hash(2, code)
+
+
+def test_trust_budgets_are_voted_by_current_members_of_the_trust():
+    from django.utils import timezone
+
+    from coproduce.trusts.tests.factories import MembershipFactory, TrustFactory
+
+    trust = TrustFactory()
+    process = make_process(scope="trust", trust=trust)
+    member = MembershipFactory(trust=trust, member_class__trust=trust, user=ResidentFactory()).user
+    former = MembershipFactory(trust=trust, member_class__trust=trust, user=ResidentFactory(),
+                               joined_at=timezone.now() - dt.timedelta(days=30), left_at=timezone.now()).user
+    with pytest.raises(services.NotEligible, match="for members of"):
+        services.vote_cast(process=process, user=ResidentFactory(), choices={"1": 1})
+    with pytest.raises(services.NotEligible, match="for members of"):
+        services.vote_cast(process=process, user=former, choices={"1": 1})
+    services.vote_cast(process=process, user=member, choices={"1": 1})
+    assert box(process) == (1, 1)
+    assert process.place_name == trust.name
