@@ -40,7 +40,6 @@ rules.add_perm("commissioning.add_contract", is_officer)
 rules.add_perm("commissioning.ask_clarification", is_provider_user & belongs_to_an_organisation)
 rules.add_perm("commissioning.add_bid", is_provider_user & writes_bids_for_an_organisation)
 rules.add_perm("commissioning.change_bid", is_provider_user & writes_this_bid)
-rules.add_perm("commissioning.view_bid", belongs_to_bidder)
 rules.add_perm("commissioning.view_own_bids", is_provider_user & belongs_to_an_organisation)
 rules.add_perm("commissioning.view_assessment_summary", belongs_to_bidder | is_officer)
 
