@@ -179,3 +179,16 @@ def test_account_detail_ladder_and_reversal(client):
     client.post(reverse_url, {"reason": "Paid to the wrong person"})
     account.refresh_from_db()
     assert account.balance == 0 and LedgerTransaction.objects.filter(kind="reversal").count() == 1
+
+
+def test_reverse_needs_sign_in(client):
+    tx = _earn(person(), 1, "r")
+    response = client.post(reverse("timebank:transaction_reverse", args=[tx.pk]), {"reason": "x"})
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+def test_ward_totals_query_count_is_pinned(client, django_assert_max_num_queries):
+    for i in range(12):
+        _earn(person(), 1, f"w{i}")
+    with django_assert_max_num_queries(5):
+        assert client.get(reverse("timebank:ward_totals")).status_code == 200

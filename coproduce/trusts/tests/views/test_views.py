@@ -257,3 +257,27 @@ def test_proposal_list_query_count_is_pinned(client, tenants_trust, estate, djan
     sign_in(client, member)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("trusts:proposal_list", args=[tenants_trust.slug])).status_code == 200
+
+
+@pytest.mark.parametrize(("name", "method"), [("trusts:proposal_new", "get"), ("trusts:proposal_respond", "post"),
+                                              ("trusts:proposal_close", "get")])
+def test_decision_ladder(client, tenants_trust, estate, name, method):
+    proposal = ProposalFactory(trust=tenants_trust, closes_at=timezone.now() + dt.timedelta(days=2))
+    args = [tenants_trust.slug] if name.endswith("new") else [tenants_trust.slug, proposal.pk]
+    url = reverse(name, args=args)
+    data = {"position": "agree"} if method == "post" else None
+    response = getattr(client, method)(url, data)
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+    sign_in(client, person(neighbourhood=estate))  # not a member
+    assert getattr(client, method)(url, data).status_code == 403
+    allowed = _member(tenants_trust, estate)
+    if name != "trusts:proposal_respond":
+        services.board_seat_add(trust=tenants_trust, user=allowed, role="chair", actor=officer())
+    sign_in(client, allowed)
+    assert getattr(client, method)(url, data).status_code in (200, 302)
+    if name == "trusts:proposal_close":  # allowed, but not before the closing time
+        review = timezone.localdate() + dt.timedelta(days=60)
+        response = client.post(url, {"outcome_statement": "Done", "review_on-day": review.day,
+                                     "review_on-month": review.month, "review_on-year": review.year})
+        assert "Members can respond until" in response.content.decode()
+        assert Proposal.objects.get().status == "open"
