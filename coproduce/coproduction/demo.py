@@ -122,7 +122,7 @@ def _hold_meetings(*, rng, collab, organiser, themes, dates, start, end, venue, 
                      "The commissioners explained what the budget covers this year and what it does not. "
                      "Everyone agreed the actions below, and to review them at the next meeting."),
         )
-        Meeting.objects.filter(pk=meeting.pk).update(minutes_recorded_at=ends + dt.timedelta(days=2))
+        Meeting.objects.filter(pk=meeting.pk).update(minutes_recorded_at=min(ends + dt.timedelta(days=2), now))
         idea = Idea.objects.create(collaborative=collab, meeting=meeting, title=idea_title,
                                    description=f"Raised in the discussion on {topic.lower()}.",
                                    created_by=organiser, created_at=ends)
@@ -133,8 +133,12 @@ def _hold_meetings(*, rng, collab, organiser, themes, dates, start, end, venue, 
             owner = owners[(n + k) % len(owners)]
             due = (ends + dt.timedelta(days=rng.randrange(20, 120))).date()
             age = (now - ends).days
-            status = (ActionStatus.DONE if age > 150 and rng.random() < 0.85
-                      else rng.choice([ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.DONE]))
+            if age < 70:  # agreed at the last two meetings: still being worked on
+                status = rng.choice([ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.IN_PROGRESS])
+            elif age < 160:
+                status = rng.choice([ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.DONE, ActionStatus.DONE])
+            else:
+                status = ActionStatus.DONE if rng.random() < 0.85 else ActionStatus.IN_PROGRESS
             done_at = (min(ends + dt.timedelta(days=rng.randrange(10, max(11, min(age, 100)))), now)
                        if status == ActionStatus.DONE else None)
             action = Action.objects.create(
@@ -221,7 +225,8 @@ def seed(*, rng: random.Random, log: Callable[[str], None]) -> None:
     members = [p for p, _kind in people]
     owners = [officer] + [p for p in (named.get("serviceuser"), named.get("carer")) if p] + practitioners[:2]
     mh_needs = list(Need.objects.filter(category__in=[Category.HEALTH, Category.CARE]).order_by("created_at", "pk")[:40])
-    past_dates = [_first_tuesday(*_month(today, -i)) for i in range(12, 0, -1)]
+    # The twelve most recent first Tuesdays that have gone by (this month's too, if it has).
+    past_dates = sorted(d for d in (_first_tuesday(*_month(today, -i)) for i in range(0, 13)) if _at(d, 10, 0) < now)[-12:]
     attended, ideas, actions = _hold_meetings(
         rng=rng, collab=living_well, organiser=officer, themes=THEMES, dates=past_dates, start=(8, 30), end=(10, 0),
         venue="Riverside Town Hall, Committee Room 2, Church Street",
@@ -271,7 +276,8 @@ def seed(*, rng: random.Random, log: Callable[[str], None]) -> None:
     workers = [(p, P.PRACTITIONER) for p in rng.sample(residents, k=min(len(residents), 3))]
     _participants(youth, young_people + workers, joined=now - dt.timedelta(days=150))
     youth_needs = list(Need.objects.filter(category=Category.YOUTH).order_by("created_at", "pk")[:20])
-    youth_dates = [_first_tuesday(*_month(today, -i)) + dt.timedelta(days=2) for i in range(4, 0, -1)]
+    youth_dates = sorted(d for d in (_first_tuesday(*_month(today, -i)) + dt.timedelta(days=2) for i in range(0, 5))
+                         if _at(d, 19, 0) < now)[-4:]
     y_attended, y_ideas, y_actions = _hold_meetings(
         rng=rng, collab=youth, organiser=officer, themes=YOUTH_THEMES, dates=youth_dates, start=(17, 30), end=(19, 0),
         venue="The Hub youth centre, Station Road", online="", accessibility=YOUTH_ACCESSIBILITY,
