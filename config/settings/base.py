@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "coproduce.coproduction",
     "coproduce.budgeting",
     "coproduce.commissioning",
+    "coproduce.support",
 ]
 
 MIDDLEWARE = [

@@ -142,6 +142,10 @@ class CommissioningProject(models.Model):
     neighbourhood = models.ForeignKey(
         "places.Neighbourhood", null=True, blank=True, on_delete=models.PROTECT, related_name="commissioning_projects"
     )
+    trust = models.ForeignKey(
+        "trusts.Trust", null=True, blank=True, on_delete=models.SET_NULL, related_name="commissioning_projects",
+        help_text=_("The co-operative trust that commissions this service with the council, if any."),
+    )
     stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.ANALYSE, editable=False)
     lead_officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="projects_led"

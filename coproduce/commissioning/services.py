@@ -162,8 +162,7 @@ def project_create(*, actor, title: str, summary: str, service_area: str, ward=N
         service_area=service_area, ward=ward, neighbourhood=neighbourhood, lead_officer=lead_officer or actor,
         service_type=service_type, created_by=actor,
     )
-    if trust is not None and hasattr(project, "trust"):
-        project.trust = trust
+    project.trust = trust
     if neighbourhood is not None and ward is None:
         project.ward = neighbourhood.ward
     project.full_clean()

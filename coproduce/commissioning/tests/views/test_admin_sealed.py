@@ -8,7 +8,13 @@ from django.urls import reverse
 from coproduce.accounts.models import User
 from coproduce.accounts.testing import sign_in
 from coproduce.commissioning import services
-from coproduce.commissioning.tests.builders import after_deadline, bidder, officer, published_opportunity, submit_bid
+from coproduce.commissioning.tests.builders import (
+    after_deadline,
+    bidder,
+    officer,
+    published_opportunity,
+    submit_bid,
+)
 
 pytestmark = pytest.mark.django_db
 
