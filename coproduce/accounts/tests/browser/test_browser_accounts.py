@@ -5,7 +5,11 @@ import pytest
 
 from coproduce.accounts import totp
 from coproduce.accounts.models import LetterCode, User
-from coproduce.accounts.tests.factories import DEFAULT_PASSWORD, OfficerFactory, PendingResidentFactory
+from coproduce.accounts.tests.factories import (
+    DEFAULT_PASSWORD,
+    OfficerFactory,
+    PendingResidentFactory,
+)
 from coproduce.core.testing import assert_accessible
 from coproduce.places.tests.factories import PostcodeFactory
 
