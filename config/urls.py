@@ -13,6 +13,7 @@ urlpatterns = [
     path("budgets/", include("coproduce.budgeting.urls")),
     path("commissioning/", include("coproduce.commissioning.urls")),
     path("support/", include("coproduce.support.urls")),
+    path("panels/", include("coproduce.panels.urls")),
     path("audit/", include("coproduce.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "budgeting": "Neighbourhood budgets: list, export ballots as .pb, results, import a .pb file",
     "pb": "Count, explain and validate participatory-budgeting .pb files",
     "panel": "Select a representative panel by stratified sortition",
+    "forget-panel-volunteers": "Erase panel volunteers' answers once their panel has ended (run it daily)",
     "createsuperuser": "Create an administrator account",
     "permissions-table": "Print or write docs/permissions.md, the role × permission table",
     "shell": "Open a Python shell with the project loaded",

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "coproduce.budgeting",
     "coproduce.commissioning",
     "coproduce.support",
+    "coproduce.panels",
 ]
 
 MIDDLEWARE = [
