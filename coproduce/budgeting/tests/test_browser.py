@@ -81,3 +81,49 @@ def test_vote_then_check_and_change_with_the_receipt(watched_page, site_url, bal
     page.get_by_role("button", name="Change my ballot").click()
     assert "Your ballot has been changed" in page.content()
     assert Ballot.objects.get().choices == {"2": 1, "3": 1}
+
+
+def test_results_recount_and_delivery_pages(watched_page, site_url):
+    import datetime as dt
+
+    from coproduce.accounts.tests.factories import OfficerFactory
+    from coproduce.budgeting import services
+    from coproduce.budgeting.models import DeliveryStatus
+
+    from .factories import move_to
+
+    page = watched_page
+    process = make_process(phase="voting", categories=(("Green", 50_000_00), ("Youth", None)))
+    green = process.categories.get(name="Green")
+    process.projects.filter(pb_id__in=["1", "3"]).update(category=green)
+    for choices, n in [({"1": 1}, 4), ({"4": 1}, 3), ({"2": 1, "3": 1}, 3)]:
+        for _ in range(n):
+            services.vote_cast(process=process, user=ResidentFactory(neighbourhood=process.neighbourhood),
+                               choices=choices, send_receipt=False)
+    move_to(process, "counting")
+    officer = OfficerFactory()
+    _sign_in(page, site_url, officer)
+    page.goto(f"{site_url}/budgets/{process.slug}/count/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Count the votes").click()
+    assert page.get_by_test_id("count-status").inner_text() == "Finished"
+    assert_accessible(page)
+
+    move_to(process, "delivery")
+    funded = process.projects.filter(funded=True).order_by("pb_id").first()
+    services.delivery_update(project=funded, user=officer, status=DeliveryStatus.IN_PROGRESS, progress=50)
+    services.milestone_record(project=funded, user=officer, title="Site survey", due_on=dt.date(2027, 1, 10))
+    page.context.clear_cookies()
+    page.goto(f"{site_url}/budgets/{process.slug}/")
+    page.get_by_role("link", name="See the results").click()
+    assert page.locator("h1").inner_text() == "Results"
+    assert int(page.get_by_test_id("funded-count").inner_text()) == process.projects.filter(funded=True).count()
+    assert page.locator("svg[aria-labelledby='votes-chart-title']").count() == 1
+    assert_accessible(page)
+    page.get_by_role("link", name="Recount it yourself").click()
+    assert page.get_by_test_id("expected-selected").inner_text()
+    assert_accessible(page)
+    page.goto(f"{site_url}/budgets/{process.slug}/delivery/")
+    assert page.get_by_test_id("overall-progress").inner_text().endswith("%")
+    assert "Site survey" in page.content()
+    assert_accessible(page)
