@@ -1,0 +1,818 @@
+"""The Method of Equal Shares (MES), with pabutools' outcomes and far less work.
+
+How a round works (as in pabutools and equalshares.net): every voter starts with the same share
+b of the budget. A project is affordable if its supporters have at least its cost between them.
+Its price ρ is the smallest number such that, if every supporter pays ρ × (their utility) or
+everything they have left when that is less, the cost is covered. The affordable project with
+the smallest ρ is chosen (ties: smallest project id), its supporters pay, and the next round
+starts. The count ends when no project is affordable.
+
+Why it is fast (see `docs/decisions/0302-*.md`):
+
+* A voter's money left depends only on the chosen projects they support and the prices paid:
+  ``max(0, b − Σ ρ_s × u_s)``. Voters supporting project q are therefore summarised by a small
+  histogram over *patterns* (the chosen projects they support, with their utilities). Rounds
+  work on those histograms, not on voters; they are cached by the set of chosen projects, so
+  repeated MES runs (add1) reuse them.
+* Arithmetic is in floats with a running bound on rounding error. A decision whose margin is
+  within that bound (in practice: a genuine tie) is taken again in exact `Fraction`s, by
+  re-running the pass exactly, so outcomes equal exact-arithmetic MES.
+* For the add1 completion, every pass also tracks how each quantity changes with the per-voter
+  budget b (all are piecewise linear in b). The pass proves an interval of b over which every
+  decision stays the same, and the increments inside it are skipped: they would give the same
+  outcome.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from itertools import accumulate
+from operator import itemgetter, mul, truediv
+
+from coproduce.pb.errors import CountError
+from coproduce.pb.outcome import Dropped, Round, Standing
+from coproduce.pb.profile import Profile
+
+#: Bound on the relative rounding of one float operation, with a wide safety margin
+#: (IEEE double rounding is 2**-53).
+EPS = 2.0**-48
+#: Stop an add1 completion after this many MES passes.
+MAX_PASSES = 200_000
+#: Cached pattern histograms kept before the cache is emptied (memory bound).
+CACHE_LIMIT = 400_000
+
+Num = float | Fraction
+Pattern = tuple[tuple[int, int | Fraction], ...]
+#: (pattern number, utility for the project) → number of supporters
+HistKey = tuple[int, int | Fraction]
+
+
+#: How one MES pass is computed: "groups" keeps each distinct ballot's money; "patterns" keeps,
+#: for each project, its supporters grouped by the chosen projects they support, cached across
+#: passes (best when ballots are short and many voters share patterns, as in Kraków).
+STRATEGIES: tuple[str, ...] = ("groups", "patterns")
+
+
+def choose_strategy(profile: Profile) -> str:
+    """Patterns pay off when ballots are short and voters many; otherwise work per ballot group."""
+    if not profile.items:
+        return "groups"
+    mean_length = sum(len(items) for items in profile.items) / len(profile.items)
+    return "patterns" if mean_length <= 3.5 and len(profile.items) >= 5000 else "groups"
+
+
+def _picker(indexes: list[int]) -> Callable[[list[Num]], tuple[Num, ...]]:
+    """A function returning the values at `indexes` of a list, as a tuple (C speed)."""
+    if len(indexes) == 1:
+        only = indexes[0]
+        return lambda values: (values[only],)
+    if not indexes:
+        return lambda values: ()
+    return itemgetter(*indexes)  # type: ignore[return-value]
+
+
+class _Uncertain(Exception):
+    """A float decision was too close to call: the pass is re-run in exact arithmetic."""
+
+
+@dataclass
+class _Entry:
+    """Supporters of a project who share one pattern and one utility for it."""
+
+    key: Num  # money left / utility
+    money: Num
+    utility: int | Fraction
+    weight: int
+    err: float
+    slope: float
+
+
+@dataclass
+class _Eval:
+    q: int
+    rho: Num
+    err: float
+    slope: float  # bound on |d rho / d b|
+    money: Num  # supporters' money in total
+    exact: Fraction | None  # the exact price, when known without exact arithmetic
+    entries: list[_Entry]  # pattern strategy: supporters by pattern, in order of money per utility
+    poor: int  # entries[:poor] (or the first `poor` groups in order) pay everything they have
+    order: list[int] | None = None  # group strategy: supporters in order of money per utility
+    money_now: tuple[Num, ...] = ()  # group strategy: supporters' money before paying
+
+
+@dataclass
+class PassResult:
+    """One MES run at a fixed per-voter budget."""
+
+    selected: list[int]
+    exact: bool
+    stable_for: float = 0.0
+    rounds: list[Round] = field(default_factory=list)
+
+
+class EqualShares:
+    """MES on one grouped profile; `run(b)` counts with per-voter budget b."""
+
+    def __init__(self, profile: Profile, strategy: str = "auto") -> None:
+        self.profile = profile
+        self.ids = profile.projects.ids
+        self.cost = profile.projects.cost
+        m = profile.m
+        self.m = m
+        self.mult = profile.mult
+        members: list[list[int]] = [[] for _ in range(m)]
+        utilities: list[list[int | Fraction]] = [[] for _ in range(m)]
+        for g, (items, utils) in enumerate(zip(profile.items, profile.utils, strict=True)):
+            for p, u in zip(items, utils, strict=True):
+                members[p].append(g)
+                utilities[p].append(u)
+        # supporters of each project as parallel tuples: group, voters in it, utility
+        self.members: list[tuple[int, ...]] = [tuple(s) for s in members]
+        self.pick: list[Callable[[list[Num]], tuple[Num, ...]]] = [_picker(s) for s in members]
+        everyone = list(self.mult)
+        self.weights: list[tuple[int, ...]] = [pick(everyone) for pick in self.pick]  # type: ignore[misc]
+        self.utilities: list[tuple[int | Fraction, ...]] = [tuple(us) for us in utilities]
+        totals: list[int | Fraction] = [sum(map(mul, w, us)) for w, us in zip(self.weights, self.utilities, strict=True)]
+        self.total_utility = totals
+        self.supporter_count = [sum(w) for w in self.weights]
+        self.top_utility: list[float] = [float(max(us)) if us else 0.0 for us in self.utilities]
+        self.eligible = [q for q in range(m) if totals[q] > 0 and self.cost[q] > 0]
+        self.free = [q for q in range(m) if totals[q] > 0 and self.cost[q] == 0]
+        self.unsupported = [q for q in range(m) if totals[q] <= 0]
+        self.binary = profile.utility in ("cost", "card")
+        if strategy == "auto":
+            strategy = choose_strategy(profile)
+        if strategy not in STRATEGIES:
+            raise ValueError(f"unknown strategy {strategy!r}")
+        self.strategy = strategy
+        # for the pattern strategy (built on first use)
+        self.pairs: list[tuple[tuple[int, int | Fraction], ...]] = []
+        self.supset: list[frozenset[int]] = []
+        self.utility_of: list[dict[int, int | Fraction]] = []
+        self.base: list[dict[HistKey, int]] = []
+        self._cache: dict[tuple[frozenset[int], int], dict[HistKey, int]] = {}
+        self._cache_size = 0
+        self._pair: dict[tuple[int, int], frozenset[int]] = {}
+        self._pattern_ids: dict[Pattern, int] = {(): 0}
+        self.patterns: list[Pattern] = [()]
+        self._nodes_of: dict[int, list[frozenset[int]]] = {}
+
+    def prepare_patterns(self) -> None:
+        """Build what the pattern strategy needs (once)."""
+        if self.pairs or not self.profile.items:
+            return
+        self.pairs = [tuple(zip(items, utils, strict=True))
+                      for items, utils in zip(self.profile.items, self.profile.utils, strict=True)]
+        self.supset = [frozenset(s) for s in self.members]
+        self.utility_of = [dict(zip(s, us, strict=True)) for s, us in zip(self.members, self.utilities, strict=True)]
+        self.base = []
+        for weights, utilities in zip(self.weights, self.utilities, strict=True):
+            hist: dict[HistKey, int] = {}
+            for w, u in zip(weights, utilities, strict=True):
+                hist[(0, u)] = hist.get((0, u), 0) + w
+            self.base.append(hist)
+
+    # -- supporter histograms -------------------------------------------------------------
+
+    def _both(self, q: int, s: int) -> frozenset[int]:
+        found = self._pair.get((q, s))
+        if found is None:
+            found = self.supset[q] & self.supset[s]
+            self._pair[(q, s)] = found
+        return found
+
+    def _pattern_id(self, pattern: Pattern) -> int:
+        found = self._pattern_ids.get(pattern)
+        if found is None:
+            found = len(self.patterns)
+            self._pattern_ids[pattern] = found
+            self.patterns.append(pattern)
+        return found
+
+    def nearest(self, q: int, node: frozenset[int]) -> tuple[frozenset[int], dict[HistKey, int]]:
+        """The cached histogram of q for the largest set of choices contained in `node`."""
+        found = self._cache.get((node, q))
+        if found is not None:
+            return node, found
+        best: frozenset[int] = frozenset()
+        for known in self._nodes_of.get(q, ()):
+            if len(known) > len(best) and known <= node:
+                best = known
+        return (best, self._cache[(best, q)]) if best else (best, self.base[q])
+
+    def histogram(self, q: int, node: frozenset[int],
+                  near: tuple[frozenset[int], dict[HistKey, int]] | None = None) -> dict[HistKey, int]:
+        """Supporters of q after the choices `node`, by (pattern, utility for q) → voters.
+
+        Built from the cached histogram of the largest set of choices already seen (in this
+        run or an earlier one) that is contained in `node`; only supporters of q who also
+        support a project chosen since then change pattern.
+        """
+        base_node, start = near or self.nearest(q, node)
+        if base_node == node:
+            return start
+        hist = dict(start)
+        newer = node - base_node
+        if len(newer) == 1:
+            changed: frozenset[int] | set[int] = self._both(q, next(iter(newer)))
+        else:
+            changed = set()
+            for s in newer:
+                changed |= self._both(q, s)
+        if changed:
+            utility = self.utility_of[q]
+            mult = self.mult
+            pairs = self.pairs
+            ids = self._pattern_ids
+            for g in changed:
+                u = utility[g]
+                w = mult[g]
+                group = pairs[g]
+                before = tuple([pair for pair in group if pair[0] in base_node])
+                old: HistKey = (ids[before], u)
+                left = hist[old] - w
+                if left:
+                    hist[old] = left
+                else:
+                    del hist[old]
+                after = tuple([pair for pair in group if pair[0] in node])
+                found = ids.get(after)
+                new: HistKey = (self._pattern_id(after) if found is None else found, u)
+                hist[new] = hist.get(new, 0) + w
+        if self._cache_size > CACHE_LIMIT:
+            self._cache.clear()
+            self._nodes_of.clear()
+            self._cache_size = 0
+        self._cache[(node, q)] = hist
+        self._nodes_of.setdefault(q, []).append(node)
+        self._cache_size += len(hist)
+        return hist
+
+    # -- one pass -------------------------------------------------------------------------
+
+    def run(self, b: Fraction, *, exact: bool = False, certify: bool = False, record: bool = False,
+            certify_min: float = 0.0) -> PassResult:
+        """MES with per-voter budget `b`: floats first, exact Fractions if a decision is too close.
+
+        With `certify`, `PassResult.stable_for` is a length Δ ≥ 0 such that every per-voter budget
+        in [b, b + Δ] gives the same choices (0 when that cannot be shown, or is below `certify_min`).
+        """
+        kind: type[_Pass] = _GroupPass
+        if self.strategy == "patterns":
+            self.prepare_patterns()
+            kind = _PatternPass
+        if not exact:
+            try:
+                return kind(self, b, exact=False, certify=certify, record=record, certify_min=certify_min).run()
+            except _Uncertain:
+                pass
+        return kind(self, b, exact=True, certify=False, record=record).run()
+
+
+
+class _Pass:
+    """One MES run at a fixed per-voter budget; subclasses say how supporters' money is kept."""
+
+    def __init__(self, engine: EqualShares, b: Fraction, *, exact: bool, certify: bool, record: bool,
+                 certify_min: float = 0.0) -> None:
+        self.e = engine
+        self.exact = exact
+        self.certify = certify and not exact
+        self.certify_min = certify_min
+        self.record = record
+        self.b_exact = b
+        self.b: Num = b if exact else float(b)
+        self.rho: dict[int, Num] = {}
+        self.rho_err: dict[int, float] = {}
+        self.rho_slope: dict[int, float] = {}  # bound on |d rho / d b|
+        self.limit = math.inf
+
+    # Certification. Along an interval of b over which the sequence of choices is the same,
+    # every price is non-increasing in b and every voter's money non-decreasing, and their
+    # rates of change are bounded by the rates at b computed as if every voter without money
+    # might get some back (docs/decisions/0302). A price at b + Δ is therefore between its value
+    # at b and that value minus Δ × its rate bound. `_keep` shrinks the interval so that a
+    # quantity with value `margin` (error `err`) changing at rate `slope` keeps its sign.
+    def _keep(self, margin: float, err: float, slope: float) -> None:
+        if margin <= err:
+            self.limit = 0.0
+        elif slope < 0:
+            room = (margin - err) / -slope
+            if room < self.limit:
+                self.limit = room
+        if self.limit < self.certify_min:
+            self.limit = 0.0
+            self.certify = False
+
+    def _evaluate(self, q: int, node: frozenset[int]) -> _Eval | None:
+        raise NotImplementedError
+
+    def _pay(self, winner: _Eval) -> None:
+        """Take the winner's price from its supporters (after `rho` has been recorded)."""
+
+    def _supporters_money(self, q: int, node: frozenset[int]) -> Num:
+        raise NotImplementedError
+
+    def _payments(self, winner: _Eval) -> tuple[int, int, int, Num]:
+        """Supporters who paid in full, paid all they had, had nothing; their money after."""
+        full = all_left = nothing = 0
+        after: Num = 0.0
+        for i, entry in enumerate(winner.entries):
+            if entry.money == 0:
+                nothing += entry.weight
+            elif i < winner.poor:
+                all_left += entry.weight
+            else:
+                full += entry.weight
+                after += entry.weight * (entry.money - winner.rho * entry.utility)
+        return full, all_left, nothing, after
+
+    def run(self) -> PassResult:
+        e = self.e
+        chosen: list[int] = []
+        nodes: list[frozenset[int]] = [frozenset()]
+        remaining = set(e.eligible)
+        lower: dict[int, tuple[Num, float, float]] = {}
+        for q in e.eligible:
+            start = Fraction(e.cost[q]) / Fraction(e.total_utility[q])
+            lower[q] = (start, 0.0, 0.0) if self.exact else (float(start), EPS * float(start), 0.0)
+        rounds: list[Round] = []
+        money_left = self.b_exact * e.profile.voters
+        if self.record:
+            rounds.extend(self._opening_rounds(money_left))
+            money_left -= sum(e.cost[q] for q in e.free)
+        number = len(rounds)
+        while True:
+            number += 1
+            order = sorted(remaining, key=lambda q: lower[q][0])
+            evaluated: list[_Eval] = []
+            dropped: list[Dropped] = []
+            best: _Eval | None = None
+            pruned: list[int] = []
+            for position, q in enumerate(order):
+                bound, bound_err, _ = lower[q]
+                if best is not None and (
+                        bound > best.rho if self.exact else bound - bound_err > best.rho + best.err):
+                    pruned = order[position:]
+                    break
+                found = self._evaluate(q, nodes[-1])
+                if found is None:
+                    remaining.discard(q)
+                    if self.record:
+                        dropped.append(Dropped(e.ids[q], "cannot-afford", float(e.cost[q]),
+                                               float(self._supporters_money(q, nodes[-1]))))
+                    continue
+                lower[q] = (found.rho, found.err, found.slope)
+                evaluated.append(found)
+                if best is None or found.rho < best.rho or (found.rho == best.rho and found.q < best.q):
+                    best = found
+            if best is None:
+                if self.record:
+                    rounds.append(Round(number, money_left=float(money_left), dropped=tuple(dropped),
+                                        note="no remaining project can be paid for by its supporters"))
+                break
+            winner, tied = self._winner(best, evaluated)
+            if self.certify:
+                top = float(winner.rho)
+                for other in evaluated:
+                    if other.q in tied:
+                        self._keep_tie(winner, other)
+                    elif other is not winner:
+                        self._keep(float(other.rho) - top, other.err + winner.err, -other.slope)
+                for q in pruned:
+                    bound, bound_err, bound_slope = lower[q]
+                    self._keep(float(bound) - top, bound_err + winner.err, -bound_slope)
+            q = winner.q
+            chosen.append(q)
+            remaining.discard(q)
+            nodes.append(nodes[-1] | {q})
+            self.rho[q] = winner.rho
+            self.rho_err[q] = winner.err
+            self.rho_slope[q] = winner.slope
+            self._pay(winner)
+            if self.record:
+                money_left -= e.cost[q]
+                rounds.append(self._round(number, winner, tied, evaluated, dropped, money_left))
+        return PassResult(chosen, self.exact, self.limit if self.certify else 0.0, rounds)
+
+    def _winner(self, best: _Eval, evaluated: list[_Eval]) -> tuple[_Eval, list[int]]:
+        """The evaluated project with the smallest price (smallest id on a tie), and the tied ones."""
+        if self.exact:
+            tied = sorted(x.q for x in evaluated if x.rho == best.rho)
+            winner = next(x for x in evaluated if x.q == tied[0])
+            return winner, tied[1:]
+        close = [x for x in evaluated if x is not best and x.rho - x.err <= best.rho + best.err]
+        if not close:
+            return best, []
+        group = [best, *close]
+        values = [x.exact for x in group]
+        if any(v is None for v in values):
+            raise _Uncertain
+        low = min(v for v in values if v is not None)
+        tied = sorted(x.q for x in group if x.exact == low)
+        winner = next(x for x in group if x.q == tied[0])
+        if self.certify:
+            for x in group:
+                if x.q not in tied:  # exactly above the winner, but closer than float rounding
+                    self.limit = 0.0
+        return winner, tied[1:]
+
+    def _keep_tie(self, winner: _Eval, other: _Eval) -> None:
+        """A tie-break stays valid only while both prices stay constant (no poor supporters)."""
+        if winner.slope == 0.0 and other.slope == 0.0:
+            return
+        self.limit = 0.0
+
+    # -- explanation trail ---------------------------------------------------------------
+
+    def _opening_rounds(self, money: Fraction) -> list[Round]:
+        e = self.e
+        opening: list[Round] = []
+        unsupported = tuple(Dropped(e.ids[q], "no-supporters", float(e.cost[q]), 0.0) for q in e.unsupported)
+        for q in e.free:
+            opening.append(Round(len(opening) + 1, e.ids[q], 0.0, 0.0, e.supporter_count[q],
+                                 paid_in_full=e.supporter_count[q], money_left=float(money),
+                                 note="costs nothing, so it is chosen first"))
+        if unsupported:
+            opening.append(Round(len(opening) + 1, money_left=float(money), dropped=unsupported,
+                                 note="projects that no voter supports are ruled out"))
+        return opening
+
+    def _round(self, number: int, winner: _Eval, tied: list[int], evaluated: list[_Eval],
+               dropped: list[Dropped], money_left: Fraction) -> Round:
+        e = self.e
+        full, all_left, nothing, after = self._payments(winner)
+        rho = winner.rho
+        share: float | None = None
+        effective: float | None = None
+        if e.binary:
+            share = float(rho * e.utilities[winner.q][0])
+            effective = e.cost[winner.q] / share if share > 0 else None
+        standings = tuple(Standing(e.ids[x.q], float(x.rho), float(x.money)) for x in evaluated)
+        return Round(number, e.ids[winner.q], float(rho), share, full + all_left + nothing, full, all_left, nothing,
+                     effective, float(money_left), float(after), tuple(e.ids[t] for t in tied), tuple(dropped),
+                     standings)
+
+
+
+class _PatternPass(_Pass):
+    """Supporters of a project summarised by pattern histograms, cached across passes."""
+
+    def __init__(self, engine: EqualShares, b: Fraction, *, exact: bool, certify: bool, record: bool,
+                 certify_min: float = 0.0) -> None:
+        super().__init__(engine, b, exact=exact, certify=certify, record=record, certify_min=certify_min)
+        self.money: dict[int, tuple[Num, float, float]] = {0: (self.b, 0.0 if exact else EPS * float(b), 1.0)}
+
+    def _money(self, pid: int) -> tuple[Num, float, float]:
+        """(money left, error bound, bound on d/db) for voters with this pattern."""
+        pattern = self.e.patterns[pid]
+        value: Num = self.b
+        if self.exact:
+            for s, u in pattern:
+                value -= u * self.rho[s]
+            result: tuple[Num, float, float] = (value if value > 0 else Fraction(0), 0.0, 0.0)
+        else:
+            size = float(self.b)
+            err = 0.0
+            slope = 1.0
+            rho, rho_err, rho_slope = self.rho, self.rho_err, self.rho_slope
+            for s, u in pattern:
+                term = u * rho[s]
+                value -= term
+                size += term
+                err += u * rho_err[s]
+                slope += u * rho_slope[s]
+            err += EPS * (len(pattern) + 2) * size
+            assert isinstance(value, float)
+            if value > 0:
+                result = (value, err, slope)
+            else:
+                result = (0.0, max(0.0, value + err), slope)
+        self.money[pid] = result
+        return result
+
+    def _evaluate(self, q: int, node: frozenset[int]) -> _Eval | None:
+        """Price of q now, or None if its supporters cannot afford it."""
+        e = self.e
+        cost = e.cost[q]
+        near = e.nearest(q, node)
+        if near[0] != node and self._cannot_afford(near[1], cost):
+            return None  # even with the money they had at an earlier stage
+        hist = e.histogram(q, node, near)
+        known = self.money.get
+        rows: list[tuple[tuple[Num, float, float], int | Fraction, int]] = []
+        total: Num
+        if self.exact:
+            total = 0
+            for (pid, u), w in hist.items():
+                found = known(pid) or self._money(pid)
+                rows.append((found, u, w))
+                total += w * found[0]
+            if total < cost:
+                return None
+        else:
+            total = total_err = 0.0
+            for (pid, u), w in hist.items():
+                found = known(pid) or self._money(pid)
+                rows.append((found, u, w))
+                total += w * found[0]
+                total_err += w * found[1]
+            total_err += EPS * (len(rows) + 2) * total
+            if total < cost - total_err:
+                if self.certify:
+                    self._keep(cost - total, total_err, -sum(w * found[2] for found, _, w in rows))
+                return None
+            if total < cost + total_err:
+                raise _Uncertain
+        entries = [_Entry(found[0] / u, found[0], u, w, found[1], found[2]) for found, u, w in rows]
+        entries.sort(key=lambda entry: entry.key)
+        weight_utility: Num = self.e.total_utility[q] if self.exact else float(self.e.total_utility[q])
+        paid: Num = 0 if self.exact else 0.0
+        poor = 0
+        rho: Num = 0
+        for entry in entries:
+            if weight_utility <= 0:
+                raise _Uncertain  # only possible through rounding
+            rho = (cost - paid) / weight_utility
+            if rho * entry.utility <= entry.money:
+                break
+            paid += entry.weight * entry.money
+            weight_utility -= entry.weight * entry.utility
+            poor += 1
+        if self.exact:
+            assert isinstance(rho, Fraction)
+            return _Eval(q, rho, 0.0, 0.0, total, rho, entries, poor)
+        return self._bounds(q, float(rho), float(total), entries, poor, cost)
+
+    def _cannot_afford(self, hist: dict[HistKey, int], cost: int) -> bool:
+        """True if the supporters' money in `hist` (an earlier stage) is surely below `cost`."""
+        known = self.money.get
+        total: Num = 0 if self.exact else 0.0
+        total_err = total_slope = 0.0
+        for (pid, _), w in hist.items():
+            found = known(pid) or self._money(pid)
+            total += w * found[0]
+            total_err += w * found[1]
+            total_slope += w * found[2]
+        if self.exact:
+            return total < cost
+        total_err += EPS * (len(hist) + 2) * float(total)
+        if total < cost - total_err:
+            if self.certify:
+                self._keep(cost - float(total), total_err, -total_slope)
+            return True
+        return False
+
+    def _bounds(self, q: int, rho: float, total: float, entries: list[_Entry], poor: int, cost: int) -> _Eval:
+        """Error bound, derivative in b and (when cheap) exact value of a float price."""
+        near_err = 0.0
+        sure_rich: int | Fraction = 0
+        poor_slope = 0.0
+        all_sure = True
+        for i, entry in enumerate(entries):
+            if i < poor:
+                poor_slope += entry.weight * entry.slope
+                if entry.err > 0 or entry.money != 0:
+                    all_sure = False
+                near_err += entry.weight * entry.err
+            else:
+                reach = rho * entry.utility
+                if entry.money - reach > entry.err + 4 * EPS * reach:
+                    sure_rich += entry.weight * entry.utility
+                else:
+                    near_err += entry.weight * entry.err
+                    poor_slope += entry.weight * entry.slope
+                    all_sure = False
+        if sure_rich <= 0:
+            raise _Uncertain
+        err = (near_err + EPS * (len(entries) + 2) * (cost + total)) / float(sure_rich) + 4 * EPS * rho
+        slope = poor_slope / float(sure_rich) * (1 + 4 * EPS * len(entries))
+        exact_value = Fraction(cost) / sure_rich if all_sure else None
+        return _Eval(q, rho, err, slope, total, exact_value, entries, poor)
+
+    def _supporters_money(self, q: int, node: frozenset[int]) -> Num:
+        hist = self.e.histogram(q, node)
+        known = self.money.get
+        return sum(((known(pid) or self._money(pid))[0] * w for (pid, _), w in hist.items()),
+                   0.0 if not self.exact else 0)
+
+
+class _GroupPass(_Pass):
+    """Money kept per distinct ballot; a project's supporters are gathered at C speed."""
+
+    def __init__(self, engine: EqualShares, b: Fraction, *, exact: bool, certify: bool, record: bool,
+                 certify_min: float = 0.0) -> None:
+        super().__init__(engine, b, exact=exact, certify=certify, record=record, certify_min=certify_min)
+        size = len(engine.mult)
+        self.wallet: list[Num] = [self.b] * size
+        self.error: list[float] = [] if exact else [EPS * float(b)] * size  # bound on each wallet's error
+        self.rate: list[float] = [1.0] * size if self.certify else []  # bound on d wallet / d b
+
+    def _evaluate(self, q: int, node: frozenset[int]) -> _Eval | None:
+        e = self.e
+        cost = e.cost[q]
+        money = e.pick[q](self.wallet)
+        weights = e.weights[q]
+        total: Num = sum(map(mul, money, weights))
+        if self.exact:
+            if total < cost:
+                return None
+        else:
+            errors = e.pick[q](self.error)
+            total_err = sum(map(mul, errors, weights)) + EPS * (len(money) + 2) * float(total)
+            if total < cost - total_err:
+                if self.certify:
+                    self._keep(cost - float(total), total_err, -sum(map(mul, e.pick[q](self.rate), weights)))
+                return None
+            if total < cost + total_err:
+                raise _Uncertain
+        utilities = e.utilities[q]
+        whole = e.total_utility[q]
+        size = len(money)
+        if e.binary:
+            share = utilities[0]
+            if not self.exact:
+                rho0 = cost / float(whole)
+                reach = rho0 * share
+                if min(money) - reach > max(errors) + 4 * EPS * reach:  # nobody runs out of money
+                    return _Eval(q, rho0, 4 * EPS * rho0, 0.0, total, Fraction(cost) / whole, [], 0,
+                                 list(range(size)), money)
+            keys: tuple[Num, ...] | list[Num] = money
+        else:
+            keys = list(map(truediv, money, utilities))
+        order = sorted(range(size), key=keys.__getitem__)
+        take = _picker(order)
+        in_order_money, in_order_weights = take(money), take(weights)
+        paid_before = [0, *accumulate(map(mul, in_order_money, in_order_weights))]
+        if e.binary:
+            counted = [0, *accumulate(in_order_weights)]
+            used_before: list[Num] = [share * c for c in counted]
+            in_order_utility: tuple[int | Fraction, ...] = (share,) * size
+        else:
+            in_order_utility = take(utilities)
+            used_before = [0, *accumulate(map(mul, in_order_utility, in_order_weights))]
+            counted = [0, *accumulate(in_order_weights)]
+        whole_n: Num = Fraction(whole) if self.exact else float(whole)
+        cost_n: Num = Fraction(cost) if self.exact else float(cost)
+
+        def price(i: int) -> Num:
+            return (cost_n - paid_before[i]) / (whole_n - used_before[i])
+
+        # the first supporter (in order of money per utility) who can pay the price in full:
+        # everyone before pays all they have. The test is monotone, so bisect.
+        low, high = 0, size - 1
+        if not (whole_n - used_before[high] > 0 and price(high) * in_order_utility[high] <= in_order_money[high]):
+            if self.exact:
+                raise AssertionError("an affordable project always has a price")
+            raise _Uncertain  # only possible through rounding
+        while low < high:
+            middle = (low + high) // 2
+            if whole_n - used_before[middle] > 0 and \
+                    price(middle) * in_order_utility[middle] <= in_order_money[middle]:
+                high = middle
+            else:
+                low = middle + 1
+        poor = low
+        rho = price(poor)
+        if self.exact:
+            assert isinstance(rho, Fraction)
+            return _Eval(q, rho, 0.0, 0.0, total, rho, [], poor, order, money)
+        rho = float(rho)
+        # supporters near the poor/rich boundary count as possibly poor in the error bound
+        tolerance = max(errors) / float(min(utilities)) + 4 * EPS * rho
+        near = poor
+        while near < size and keys[order[near]] - rho <= tolerance:
+            near += 1
+        sure_rich = float(whole_n) - float(used_before[near])
+        if sure_rich <= 0:
+            raise _Uncertain
+        unsure_err = sum(map(mul, _picker(order[:near])(errors), _picker(order[:near])(weights))) if near else 0.0
+        err = (unsure_err + EPS * (size + 2) * (cost + float(total))) / sure_rich + 4 * EPS * rho
+        slope = 0.0
+        if self.certify and near:
+            unsure = order[:near]
+            rates = e.pick[q](self.rate)
+            slope = sum(map(mul, _picker(unsure)(rates), _picker(unsure)(weights))) / sure_rich
+            slope *= 1 + 4 * EPS * near
+        return _Eval(q, rho, err, slope, total, None, [], poor, order, money)
+
+    def _payments(self, winner: _Eval) -> tuple[int, int, int, Num]:
+        full = all_left = nothing = 0
+        after: Num = 0.0
+        weights, utilities = self.e.weights[winner.q], self.e.utilities[winner.q]
+        for position, i in enumerate(winner.order or ()):
+            money = winner.money_now[i]
+            if money == 0:
+                nothing += weights[i]
+            elif position < winner.poor:
+                all_left += weights[i]
+            else:
+                full += weights[i]
+                after += weights[i] * (money - winner.rho * utilities[i])
+        return full, all_left, nothing, after
+
+    def _pay(self, winner: _Eval) -> None:
+        e = self.e
+        q, rho = winner.q, winner.rho
+        wallet = self.wallet
+        zero: Num = Fraction(0) if self.exact else 0.0
+        members, utilities = e.members[q], e.utilities[q]
+        if self.exact:
+            for g, u in zip(members, utilities, strict=True):
+                left = wallet[g] - rho * u
+                wallet[g] = left if left > 0 else zero
+        else:
+            error = self.error
+            rounding = EPS * float(self.b)
+            price_err = winner.err
+            for g, u in zip(members, utilities, strict=True):
+                left = wallet[g] - rho * u
+                err = error[g] + u * price_err + rounding
+                if left > 0:
+                    wallet[g] = left
+                    error[g] = err
+                else:  # paid everything: exactly nothing left, unless rounding hid a little
+                    wallet[g] = zero
+                    error[g] = left + err if left + err > 0 else 0.0
+        if self.certify and winner.slope:
+            rate = self.rate
+            for g, u in zip(members, utilities, strict=True):
+                rate[g] += float(u) * winner.slope
+
+    def _supporters_money(self, q: int, node: frozenset[int]) -> Num:
+        return sum(map(mul, self.e.pick[q](self.wallet), self.e.weights[q]))
+
+
+def is_exhaustive(chosen: list[int], candidates: list[int], cost: tuple[int, ...], budget: Fraction) -> bool:
+    """True if no project of `candidates` outside `chosen` fits in the budget left."""
+    spent = sum(cost[q] for q in chosen)
+    taken = set(chosen)
+    return all(cost[q] + spent > budget for q in candidates if q not in taken)
+
+
+@dataclass
+class Add1Result:
+    """The outcome of MES completed by raising the per-voter budget step by step."""
+
+    selected: list[int]
+    voter_budget: Fraction
+    passes: int
+    rounds: list[Round]
+
+
+def equal_shares_add1(engine: EqualShares, budget: Fraction, *, increment: Fraction = Fraction(1),
+                      stop_when_exhaustive: bool = True, exact: bool = False, skip: bool = True,
+                      progress: Callable[[int, Fraction], None] | None = None) -> Add1Result:
+    """pabutools' ``method_of_equal_shares(..., voter_budget_increment=increment)``.
+
+    MES is run with per-voter budget B/n, B/n + increment, …; the first outcome that is
+    exhaustive (over projects with supporters) is returned, or the last one before an outcome
+    that costs more than the budget. With ``stop_when_exhaustive=False`` only the second
+    condition stops it (``exhaustion_by_budget_increase(..., exhaustive_stop=False)``).
+    With ``skip`` (the default) increments inside a proven-stable interval are skipped.
+    """
+    voters = engine.profile.voters
+    start = budget / voters
+    cost = engine.cost
+    free = list(engine.free)
+    k = 0
+    passes = 0
+    previous: int | None = None
+    final: int | None = None
+    while True:
+        b = start + k * increment
+        result = engine.run(b, exact=exact, certify=skip and not exact, certify_min=float(increment))
+        passes += 1
+        if progress is not None:
+            progress(passes, b)
+        chosen = free + result.selected
+        if sum(cost[q] for q in chosen) > budget:
+            final = previous
+            break
+        if stop_when_exhaustive and is_exhaustive(chosen, engine.eligible, cost, budget):
+            final = k
+            break
+        jump = 0
+        if skip and not result.exact and result.stable_for > 0:
+            room = result.stable_for * (1 - 1e-6) / float(increment)
+            jump = int(min(room, 1e12))
+        previous = k + jump
+        k = previous + 1
+        if passes >= MAX_PASSES:
+            raise CountError(f"the budget completion did not finish after {MAX_PASSES} runs of Equal Shares")
+    if final is None:
+        return Add1Result(free, start, passes, [])
+    b = start + final * increment
+    replay = engine.run(b, exact=exact, record=True)
+    return Add1Result(free + replay.selected, b, passes, replay.rounds)
+
+
+def equal_shares(engine: EqualShares, budget: Fraction, *, exact: bool = False) -> Add1Result:
+    """Plain MES with per-voter budget B/n (no completion)."""
+    b = budget / engine.profile.voters
+    result = engine.run(b, exact=exact, record=True)
+    return Add1Result(list(engine.free) + result.selected, b, 1, result.rounds)

@@ -1,0 +1,114 @@
+"""The result of a count and its explanation trail.
+
+Money in the trail is a `float` rounded only for display; the decisions themselves were taken
+in exact arithmetic wherever they could go either way (see `docs/decisions/0301-*.md`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A project ruled out in a round, and why.
+
+    `reason` is one of:
+
+    * ``"cannot-afford"`` (Equal Shares): its supporters had `available` between them, less than
+      its cost `needed`;
+    * ``"does-not-fit"`` (greedy, Phragmén): only `available` of the budget was left;
+    * ``"over-budget"``: it costs more than the whole budget;
+    * ``"no-supporters"``: nobody voted for it (in a way this rule counts);
+    * ``"stopped"`` (Phragmén): the count stopped before it could be chosen.
+    """
+
+    project_id: str
+    reason: str
+    needed: float
+    available: float
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a project stood in a round: the rule's measure and its supporters' money left."""
+
+    project_id: str
+    score: float
+    supporters_money: float | None = None
+
+
+@dataclass(frozen=True)
+class Round:
+    """One step of a count.
+
+    * `selected`: the project chosen in this round (None in a round that only rules projects out);
+    * `score`: the measure that chose it — Equal Shares: ρ, the price per unit of satisfaction
+      (per supporter for unit utilities, per currency unit of cost for cost utilities, per point
+      for points and Borda); greedy: total satisfaction per unit of cost (for ``greedy_cost``
+      the number of votes); Phragmén: the new maximum load;
+    * `price_per_voter`: what each supporter who could afford it paid (Equal Shares with
+      approval utilities) or the load each supporter reached (Phragmén);
+    * `supporters`, `paid_in_full`, `paid_all_left`, `had_nothing_left`: how the supporters paid;
+    * `effective_votes`: the cost divided by the full share — how many supporters' full shares
+      the project was worth (Equal Shares with approval utilities);
+    * `money_left`: Equal Shares: the voters' money left after the round, in total;
+      greedy and Phragmén: the budget left;
+    * `supporters_money_after`: Equal Shares: what its supporters still had afterwards;
+    * `tied_with`: projects with exactly the same measure that lost the tie-break (smallest id wins);
+    * `dropped`, `standings`: projects ruled out in this round, and those compared with the winner.
+    """
+
+    number: int
+    selected: str | None = None
+    score: float | None = None
+    price_per_voter: float | None = None
+    supporters: int = 0
+    paid_in_full: int = 0
+    paid_all_left: int = 0
+    had_nothing_left: int = 0
+    effective_votes: float | None = None
+    money_left: float = 0.0
+    supporters_money_after: float | None = None
+    tied_with: tuple[str, ...] = ()
+    dropped: tuple[Dropped, ...] = ()
+    standings: tuple[Standing, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of counting an election with one rule.
+
+    `selected` lists project ids in the order the rule chose them (for ``seq_phragmen`` too,
+    although pabutools reports that rule's result sorted by id). `exhaustive` is True when no
+    unselected project fits in what is left of the budget.
+    """
+
+    rule: str
+    selected: tuple[str, ...]
+    cost: int
+    budget: Fraction
+    exhaustive: bool
+    rounds: tuple[Round, ...] = ()
+    voter_budget: Fraction | None = None
+    initial_voter_budget: Fraction | None = None
+    passes: int = 0
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"rule", "selected", "cost", "budget", "exhaustive"}`` with JSON numbers."""
+        return {
+            "rule": self.rule,
+            "selected": list(self.selected),
+            "cost": self.cost,
+            "budget": json_number(self.budget),
+            "exhaustive": self.exhaustive,
+        }
+
+
+def json_number(value: Fraction | int) -> int | float:
+    value = Fraction(value)
+    return value.numerator if value.denominator == 1 else float(value)

@@ -1,0 +1,126 @@
+"""Ballots grouped for counting: identical ballots become one group with a multiplicity.
+
+Projects are numbered 0…m−1 in the order of their ids compared as Python strings, so "smallest
+index" is pabutools' default tie-break ("smallest project id", e.g. ``"10" < "9"``).
+
+A voter's *utility* for a project depends on the rule (as pabutools' satisfaction classes):
+
+* ``cost``: the project's cost if the ballot lists it (Cost_Sat);
+* ``card``: 1 if the ballot lists it (Cardinality_Sat);
+* ``points``: the points given (cumulative / scoring; Additive_Cardinal_Sat);
+* ``borda``: length of the ranking − position − 1, so the last-ranked project scores 0
+  (Additive_Borda_Sat).
+
+For ``cost`` and ``card`` a cumulative or ordinal ballot counts as approving every project it
+lists (even with 0 points), exactly as pabutools does.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from coproduce.pb.election import POINT_TYPES, Election, Points
+
+UTILITIES: tuple[str, ...] = ("cost", "card", "points", "borda")
+
+
+@dataclass(frozen=True)
+class Projects:
+    """The projects of an election, numbered in tie-break order."""
+
+    ids: tuple[str, ...]
+    cost: tuple[int, ...]
+    index: dict[str, int]
+
+    @classmethod
+    def of(cls, election: Election) -> Projects:
+        ordered = sorted(election.projects, key=lambda p: p.id)
+        ids = tuple(p.id for p in ordered)
+        return cls(ids, tuple(p.cost for p in ordered), {pid: i for i, pid in enumerate(ids)})
+
+    @property
+    def m(self) -> int:
+        return len(self.ids)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Distinct ballots as (projects with positive utility, utilities, number of voters)."""
+
+    projects: Projects
+    utility: str
+    voters: int
+    items: tuple[tuple[int, ...], ...]
+    utils: tuple[tuple[Points, ...], ...]
+    mult: tuple[int, ...]
+
+    @property
+    def m(self) -> int:
+        return self.projects.m
+
+    def supporters(self) -> list[list[int]]:
+        """For each project, the groups with positive utility for it."""
+        result: list[list[int]] = [[] for _ in range(self.m)]
+        for g, items in enumerate(self.items):
+            for p in items:
+                result[p].append(g)
+        return result
+
+    def totals(self) -> list[Points]:
+        """For each project, the sum of all voters' utilities (multiplicity counted)."""
+        total: list[Points] = [0] * self.m
+        for items, utils, mult in zip(self.items, self.utils, self.mult, strict=True):
+            for p, u in zip(items, utils, strict=True):
+                total[p] += u * mult
+        return total
+
+
+def _distinct_ballots(election: Election) -> list[tuple[tuple[str, ...], tuple[Points, ...] | None, int]]:
+    """(listed projects, points or None, number of voters) for each distinct ballot."""
+    if election.vote_type in POINT_TYPES:
+        with_points = Counter((b.projects, b.points or ()) for b in election.ballots)
+        return [(listed, points, count) for (listed, points), count in with_points.items()]
+    plain = Counter(b.projects for b in election.ballots)
+    return [(listed, None, count) for listed, count in plain.items()]
+
+
+def build_profile(election: Election, utility: str, *, projects: Projects | None = None,
+                  keep_non_positive: bool = False) -> Profile:
+    """Group the ballots of `election` under the given utility.
+
+    Projects with utility 0 are left out of a group (they do not make a voter a supporter);
+    negative utilities (scoring ballots) are kept only with ``keep_non_positive`` (greedy).
+    """
+    if utility not in UTILITIES:
+        raise ValueError(f"unknown utility {utility!r}")
+    projects = projects or Projects.of(election)
+    index, cost = projects.index, projects.cost
+    grouped: Counter[tuple[tuple[int, ...], tuple[Points, ...]]] = Counter()
+    for listed, points, count in _distinct_ballots(election):
+        pairs: dict[int, Points]
+        if utility == "cost":
+            pairs = {index[p]: cost[index[p]] for p in listed}
+        elif utility == "card":
+            pairs = dict.fromkeys((index[p] for p in listed), 1)
+        elif utility == "points":
+            pairs = {index[p]: v for p, v in zip(listed, points or (), strict=True)}
+        else:
+            length = len(listed)
+            pairs = {index[p]: length - position - 1 for position, p in enumerate(listed)}
+        if not keep_non_positive:
+            pairs = {p: u for p, u in pairs.items() if u > 0}
+        else:
+            pairs = {p: u for p, u in pairs.items() if u != 0}
+        ordered = sorted(pairs.items())
+        grouped[(tuple(p for p, _ in ordered), tuple(u for _, u in ordered))] += count
+    items = tuple(k[0] for k in grouped)
+    utils = tuple(k[1] for k in grouped)
+    mult = tuple(grouped.values())
+    return Profile(projects, utility, len(election.ballots), items, utils, mult)
+
+
+def approval_counts(election: Election, projects: Projects) -> list[int]:
+    """For each project, how many ballots list it (any vote type)."""
+    counts = Counter(p for b in election.ballots for p in b.projects)
+    return [counts.get(pid, 0) for pid in projects.ids]
