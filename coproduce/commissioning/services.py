@@ -59,7 +59,7 @@ from .models import (
     Stage,
     StageDecision,
 )
-from .selectors import procurement_classify, standstill_compute
+from .selectors import is_opened, procurement_classify, standstill_compute
 
 # ---------------------------------------------------------------------------------------------
 # Transition maps
@@ -831,7 +831,7 @@ def conflict_declare(*, assignment: PanelAssignment, actor, has_conflict: bool |
 
 def _evaluation_open(lot: Lot) -> LotEvaluation:
     evaluation = LotEvaluation.objects.select_for_update().filter(lot=lot).first()
-    if evaluation is None or lot.opportunity.opened_at is None:
+    if evaluation is None or not is_opened(lot.opportunity_id):
         raise ValidationError(_("Bids for this lot have not been opened yet."), code="sealed")
     if evaluation.status != LotEvaluation.Status.SCORING:
         raise ValidationError(_("This lot has been moderated: scores can no longer change."), code="moderated")

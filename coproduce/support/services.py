@@ -61,8 +61,9 @@ def support_request_create(*, service: SupportService, organisation, actor, quan
                               code="not_member")
     if quantity is None or quantity < 1:
         raise ValidationError({"quantity": _("The quantity must be at least 1")}, code="quantity")
+    made_at = timezone.now() if today is None else timezone.make_aware(dt.datetime.combine(today, dt.time(10, 0)))
     today = today or timezone.localdate()
-    row = SupportRequest(service=service, organisation=organisation, requested_by=actor, quantity=quantity,
+    row = SupportRequest(service=service, organisation=organisation, requested_by=actor, quantity=quantity, created_at=made_at,
                          details=(details or "").strip(), unit_price_pence=service.price_pence,
                          due_by=due_date(start=today, working_days=service.response_working_days))
     row.full_clean()
