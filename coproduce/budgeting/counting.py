@@ -121,7 +121,9 @@ def process_pb_text(process: Process) -> str:
         ("language", "en"),
     ]
     if cumulative:
-        meta += [("max_sum_points", str(process.points)), ("min_sum_points", str(process.points))]
+        meta += [("max_sum_points", str(process.points))]
+        if not process.imported_from:  # our own ballots share out exactly this many points
+            meta += [("min_sum_points", str(process.points))]
     elif process.ballot_type == BallotType.KNAPSACK:
         meta += [("max_sum_cost", pounds(process.budget))]
     else:

@@ -63,7 +63,10 @@ def test_cumulative_import(shared_data):
     call_command("budgeting", "import", str(path), "--place", "borough")
     process = Process.objects.get(imported_from=path.name)
     assert process.ballot_type == "cumulative"
-    assert selectors.latest_count(process).status == "done"
+    count = selectors.latest_count(process)
+    assert count.status == "done" and count.engine_rule == "greedy_points"  # the city counted greedily
+    pb = counting.engine()
+    assert list(pb.count(pb.read_pb(path), "greedy_points").selected) == count.selected
 
 
 @pytest.mark.parametrize(
