@@ -49,6 +49,19 @@ def need_indicators(*, need: Need) -> QuerySet[OutcomeIndicator]:
     return need.indicators.order_by("target_date", "id")
 
 
+def need_taken_up(*, need: Need) -> dict[str, list]:
+    """Ideas and actions from co-production meetings that answer this need (two queries).
+
+    Read through the reverse relations the coproduction app declares, so needs does not
+    import it; empty when that app is not installed."""
+    ideas = getattr(need, "coproduction_ideas", None)
+    actions = getattr(need, "coproduction_actions", None)
+    return {
+        "ideas": list(ideas.select_related("collaborative", "meeting").order_by("created_at")) if ideas is not None else [],
+        "actions": list(actions.select_related("collaborative").order_by("due_date")) if actions is not None else [],
+    }
+
+
 def need_is_supported_by(*, need: Need, user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False

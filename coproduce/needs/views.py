@@ -52,6 +52,7 @@ def need_detail(request, pk: int):
         "can_respond": user.has_perm("needs.respond_need", need),
         "can_add_indicator": user.has_perm("needs.add_indicator", need) and need.is_accepted,
         "raised_by_viewer": user.is_authenticated and need.raised_by_id == user.pk,
+        "taken_up": selectors.need_taken_up(need=need),
     })
 
 

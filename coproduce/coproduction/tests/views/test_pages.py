@@ -306,6 +306,9 @@ def test_an_idea_linked_to_needs_by_number(client):
     assert "Idea recorded." in _messages(response)
     assert list(Idea.objects.get().needs.all()) == [crisis]
     assert "Somewhere to go at night" in _text(response)
+    need_page = _text(client.get(crisis.get_absolute_url()))
+    assert f"Need {crisis.pk}" in need_page
+    assert "Taken up in co-production" in need_page and "Idea: A crisis café" in need_page
 
 
 @pytest.mark.parametrize(("needs", "message"), [
