@@ -419,14 +419,16 @@ def _record_progress(panel_id: int, percent: int, stage: str) -> None:
 
 
 class _Progress:
-    """Turns the library's (stage, fraction) callbacks into at most one row update per percent."""
+    """Turns the library's (stage, fraction) callbacks into at most one row update per percent
+    and stage. The bar never goes backwards, even if a later stage starts its fraction at 0."""
 
     def __init__(self, panel_id: int, low: int = 5, high: int = 90):
         self.panel_id, self.low, self.high = panel_id, low, high
-        self.last: tuple[int, str] | None = None
+        self.last: tuple[int, str] = (low, "")
 
     def __call__(self, stage: str, fraction: float) -> None:
         percent = self.low + round((self.high - self.low) * min(max(float(fraction), 0.0), 1.0))
+        percent = max(percent, self.last[0])
         if self.last != (percent, stage):
             self.last = (percent, stage)
             _record_progress(self.panel_id, percent, stage)

@@ -114,15 +114,19 @@ def test_leximin_gives_the_fair_shares_worked_out_by_hand(chosen_panel):
 
 
 def test_the_same_seed_and_inputs_always_draw_the_same_panel_and_reserve(officer, django_capture_on_commit_callbacks):
+    from coproduce.accounts.tests.factories import ResidentFactory
+
+    people = [ResidentFactory() for _ in range(10)]
     outcomes = []
     for _ in range(2):
         panel = open_panel(size=4, officer=officer)
         set_quotas(panel, QUOTAS)
-        add_volunteers(panel, balanced_pool(4, 6))
+        add_volunteers(panel, balanced_pool(4, 6), people=people)
         close(panel, seed="abcdef01" * 4)
         outcomes.append(draw(panel, officer, django_capture_on_commit_callbacks).selection)
-    assert outcomes[0].drawn == outcomes[1].drawn and outcomes[0].reserve == outcomes[1].reserve
     assert outcomes[0].inputs_sha256 == outcomes[1].inputs_sha256
+    assert outcomes[0].drawn == outcomes[1].drawn and outcomes[0].reserve == outcomes[1].reserve
+    assert dict(outcomes[0].probabilities) == pytest.approx(dict(outcomes[1].probabilities))
 
 
 def test_progress_is_stored_on_the_panel_row(closed_panel):
