@@ -199,6 +199,8 @@ def letter_code_issue(*, user: User, actor: User | None, code: str | None = None
         raise ValidationError(_("This person's residency is already verified."))
     if user.verification_status == User.Verification.REJECTED:
         raise ValidationError(_("An officer did not accept this person's address. Only an officer can reopen the check."))
+    if user.neighbourhood_id is None or not user.address_line:
+        raise ValidationError(_("There is no address in the borough to post a letter to."))
     now = timezone.now()
     LetterCode.objects.filter(user=user, used_at__isnull=True, withdrawn_at__isnull=True).update(
         withdrawn_at=now, print_code=""

@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -122,7 +122,7 @@ def login_view(request):
                 login(request, user, backend=MODEL_BACKEND)
                 if user.needs_mfa:
                     target = "accounts:mfa_verify" if _has_confirmed_device(user) else "accounts:mfa_setup"
-                    response = redirect(f"{reverse(target)}?next={next_url}")
+                    response = redirect(f"{reverse(target)}?{urlencode({'next': next_url})}")
                 else:
                     response = redirect(next_url)
                 return _remember_language(response, user.preferred_language)
@@ -151,7 +151,8 @@ def _verify_context(request, form) -> dict:
     return {
         "form": form, "letter": letter, "letter_usable": usable,
         "attempts_left": (services.LETTER_CODE_MAX_ATTEMPTS - letter.attempts) if letter else 0,
-        "can_request_letter": request.user.verification_status in (User.Verification.PENDING, User.Verification.UNVERIFIED) and not usable,
+        "can_request_letter": (request.user.verification_status in (User.Verification.PENDING, User.Verification.UNVERIFIED)
+                               and request.user.neighbourhood_id is not None and not usable),
     }
 
 
@@ -199,7 +200,8 @@ def mfa_setup(request):
     if not user.needs_mfa:
         return redirect("accounts:profile")
     if _has_confirmed_device(user):
-        return redirect(next_url if request.session.get(MFA_SESSION_KEY) == user.pk else f"{reverse('accounts:mfa_verify')}?next={next_url}")
+        return redirect(next_url if request.session.get(MFA_SESSION_KEY) == user.pk
+                        else f"{reverse('accounts:mfa_verify')}?{urlencode({'next': next_url})}")
     secret = request.session.get(MFA_SETUP_SECRET_KEY)
     if not secret:
         secret = totp.new_secret()
@@ -226,7 +228,7 @@ def mfa_verify(request):
     if not user.needs_mfa:
         return redirect(next_url)
     if not _has_confirmed_device(user):
-        return redirect(f"{reverse('accounts:mfa_setup')}?next={next_url}")
+        return redirect(f"{reverse('accounts:mfa_setup')}?{urlencode({'next': next_url})}")
     if request.session.get(MFA_SESSION_KEY) == user.pk:
         return redirect(next_url)
     form = TotpCodeForm(request.POST or None)

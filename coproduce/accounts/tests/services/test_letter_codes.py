@@ -122,3 +122,10 @@ def test_outside_the_demo_the_code_is_never_emailed(django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         issue(user)
     assert mail.outbox == []
+
+
+def test_no_letter_without_an_address_in_the_borough():
+    officer = OfficerFactory()
+    with pytest.raises(ValidationError, match="no address in the borough"):
+        services.letter_code_issue(user=officer, actor=officer)
+    assert LetterCode.objects.count() == 0

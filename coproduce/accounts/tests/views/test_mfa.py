@@ -130,3 +130,12 @@ def test_a_new_staff_role_means_mfa_from_the_next_request(client):
     assert client.get("/accounts/profile/").status_code == 200
     services.role_grant(user=person, role="officer", actor=AdministratorFactory())
     assert client.get("/accounts/profile/").url.startswith(SETUP)
+
+
+def test_the_page_asked_for_survives_the_mfa_detour(client):
+    officer = OfficerFactory(with_device=True)
+    response = client.post("/accounts/sign-in/", {"email": officer.email, "password": DEFAULT_PASSWORD,
+                                                  "next": "/accounts/residents/?status=pending&page=2"})
+    assert response.url == "/accounts/mfa/verify/?next=%2Faccounts%2Fresidents%2F%3Fstatus%3Dpending%26page%3D2"
+    done = client.post(VERIFY, {"code": pyotp.TOTP(TEST_TOTP_SECRET).now(), "next": "/accounts/residents/?status=pending&page=2"})
+    assert done.url == "/accounts/residents/?status=pending&page=2"
