@@ -381,13 +381,25 @@ def panel_close(*, panel: Panel, user, today: dt.date | None = None, seed: str |
 # ---------------------------------------------------------------- the draw
 
 
+#: A draw queued or running for longer than this is taken to have died with its worker.
+STALE_SELECTION = dt.timedelta(hours=1)
+
+
+def selection_in_progress(panel: Panel) -> bool:
+    """Queued or running, and recent enough to still be alive (a worker that died must not
+    block the panel for ever; the draw's last step is locked, so a second run is harmless)."""
+    if panel.selection_state not in (SelectionState.QUEUED, SelectionState.RUNNING):
+        return False
+    return panel.selection_requested_at is None or timezone.now() - panel.selection_requested_at < STALE_SELECTION
+
+
 @transaction.atomic
 def selection_request(*, panel: Panel, user) -> Panel:
     """Queue the draw; the Celery task does the work and records its progress on the panel."""
     panel = _locked(panel)
     if panel.status != PanelStatus.CLOSED:
         raise PanelError(_("The panel can be chosen only after recruitment has closed, and only once."))
-    if panel.selection_state in (SelectionState.QUEUED, SelectionState.RUNNING):
+    if selection_in_progress(panel):
         raise PanelError(_("The selection is already running."))
     if panel.selection_state == SelectionState.FAILED and panel.selection_failure == FailureKind.QUOTAS:
         raise PanelError(_("The quotas cannot be met with these volunteers. Change the quotas first."))

@@ -263,10 +263,9 @@ def panel_manage(request, panel):
         "panel": panel, "error": error, "pool": selectors.pool_size(panel),
         "questions": selectors.questions(panel), "counts": counts,
         "can_close": panel.status == PanelStatus.RECRUITING and today > panel.closes_on,
-        "can_select": panel.status == PanelStatus.CLOSED
-        and panel.selection_state not in (SelectionState.QUEUED, SelectionState.RUNNING)
+        "can_select": panel.status == PanelStatus.CLOSED and not services.selection_in_progress(panel)
         and not (panel.selection_state == SelectionState.FAILED and panel.selection_failure == FailureKind.QUOTAS),
-        "running": panel.selection_state in (SelectionState.QUEUED, SelectionState.RUNNING),
+        "running": panel.status == PanelStatus.CLOSED and services.selection_in_progress(panel),
         "quotas_editable": services.quotas_editable(panel),
         "invitations": selectors.invitations(panel) if request.user.has_perm("panels.view_invitations", panel) else [],
         "places": selectors.places_summary(panel),

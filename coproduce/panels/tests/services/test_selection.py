@@ -245,3 +245,19 @@ def test_at_most_one_person_per_household_is_drawn(officer, django_capture_on_co
 def test_pairs_in_the_lottery_are_panels_of_distinct_people(chosen_panel):
     for _p, members in chosen_panel.selection.distribution:
         assert all(a != b for a, b in itertools.combinations(members, 2))
+
+
+def test_a_draw_whose_worker_died_does_not_block_the_panel_for_ever(closed_panel, officer):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    Panel.objects.filter(pk=closed_panel.pk).update(selection_state=SelectionState.RUNNING,
+                                                    selection_requested_at=timezone.now())
+    closed_panel.refresh_from_db()
+    with pytest.raises(services.PanelError, match="already running"):
+        services.selection_request(panel=closed_panel, user=officer)
+    Panel.objects.filter(pk=closed_panel.pk).update(
+        selection_requested_at=timezone.now() - services.STALE_SELECTION - dt.timedelta(minutes=1))
+    closed_panel.refresh_from_db()
+    assert services.selection_request(panel=closed_panel, user=officer).selection_state == SelectionState.QUEUED
