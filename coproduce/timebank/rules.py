@@ -18,3 +18,5 @@ rules.add_perm("timebank.redeem_credit", is_resident)
 rules.add_perm("timebank.issue_credit", is_officer)
 rules.add_perm("timebank.view_account", is_account_holder | is_officer | is_administrator)
 rules.add_perm("timebank.reverse_transaction", is_officer)
+# The council-tax discount lines (names, addresses, references) go to the revenues team only.
+rules.add_perm("timebank.view_redemption", is_officer)

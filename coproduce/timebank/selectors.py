@@ -92,6 +92,14 @@ def member_redemptions(*, member, policy: CouncilTaxPolicy | None = None):
     return redemptions.annotate(reversed=Exists(LedgerTransaction.objects.filter(reverses=OuterRef("transaction"))))
 
 
+def redemption_lines(*, policy: CouncilTaxPolicy):
+    return (
+        Redemption.objects.filter(policy=policy).select_related("member", "transaction")
+        .annotate(reversed=Exists(LedgerTransaction.objects.filter(reverses=OuterRef("transaction"))))
+        .order_by("created_at", "id")
+    )
+
+
 def rule_list():
     return EarningRule.objects.filter(is_active=True).order_by("-credits_per_unit", "name")
 

@@ -12,6 +12,8 @@ urlpatterns = [
     path("council-tax/", views.council_tax, name="council_tax"),
     path("wards/", views.ward_totals, name="ward_totals"),
     path("issue/", views.issue, name="issue"),
+    path("accounts/", views.account_find, name="account_find"),
     path("accounts/<int:pk>/", views.account_detail, name="account_detail"),
+    path("council-tax/discounts.csv", views.council_tax_lines, name="council_tax_lines"),
     path("transactions/<int:pk>/reverse/", views.transaction_reverse, name="transaction_reverse"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from functools import wraps
 
@@ -9,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -192,6 +194,46 @@ def issue(request):
             return redirect("timebank:account_detail", pk=member_account_pk(member))
     status = 400 if form.errors else 200
     return render(request, "timebank/issue.html", _context(form=form, rules=rules), status=status)
+
+
+@permission_required("timebank.issue_credit")
+def account_find(request):
+    """Officers find a member's account by email address."""
+    from coproduce.accounts.models import User
+
+    email = (request.GET.get("email") or "").strip()
+    error = ""
+    if email:
+        member = User.objects.filter(email__iexact=email).first()
+        if member is not None:
+            return redirect("timebank:account_detail", pk=member_account_pk(member))
+        error = _("There is no account with that email address")
+    return render(request, "timebank/account_find.html", _context(email=email, error=error), status=404 if error else 200)
+
+
+@permission_required("timebank.view_redemption")
+def council_tax_lines(request):
+    """The council-tax discounts of the current policy year, for the revenues team to apply to bills."""
+    policy = selectors.policy_current()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="council-tax-discounts-{timezone.localdate().isoformat()}.csv"'
+    response["Cache-Control"] = "no-store"
+    writer = csv.writer(response)
+    writer.writerow(["date", "name", "address", "postcode", "council_tax_reference", "discount_pounds", "credits",
+                     "policy", "corrected"])
+    if policy is not None:
+        for r in selectors.redemption_lines(policy=policy):
+            writer.writerow([
+                timezone.localtime(r.created_at).date().isoformat(), _csv_safe(r.member.full_name),
+                _csv_safe(r.member.address_line), r.member.postcode, r.council_tax_reference,
+                f"{r.discount_pence // 100}.{r.discount_pence % 100:02d}", format_credits(r.transaction.credits),
+                policy.name, "yes" if r.reversed else "no",
+            ])
+    return response
+
+
+def _csv_safe(text: str) -> str:
+    return "'" + text if text and text[0] in "=+-@\t\r" else text
 
 
 def member_account_pk(member) -> int:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<slug:slug>/join-in-person/", views.trust_enrol, name="trust_enrol"),
     path("<slug:slug>/register/", views.register, name="register"),
     path("<slug:slug>/register.csv", views.register_csv, name="register_csv"),
+    path("<slug:slug>/register/<int:pk>/end/", views.membership_end, name="membership_end"),
     path("<slug:slug>/decisions/", views.proposal_list, name="proposal_list"),
     path("<slug:slug>/decisions/new/", views.proposal_new, name="proposal_new"),
     path("<slug:slug>/decisions/<int:pk>/", views.proposal_detail, name="proposal_detail"),

@@ -10,14 +10,14 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import selectors, services
 from .forms import CloseForm, EnrolForm, JoinForm, LeaveForm, ProposalForm, ResponseForm
-from .models import Proposal, Response
+from .models import Membership, Proposal, Response
 
 
 def permission_required(perm: str, get_object):
@@ -150,6 +150,29 @@ def trust_enrol(request, slug):
     return render(request, "trusts/trust_enrol.html", {"trust": trust, "form": form})
 
 
+def _membership(request, slug, pk):
+    trust = selectors.trust_get(slug=slug)
+    return get_object_or_404(Membership.objects.select_related("trust", "user"), trust=trust, pk=pk)
+
+
+@require_POST
+@permission_required("trusts.end_membership", _membership)
+def membership_end(request, slug, pk):
+    """A trust officer records that someone has left (moved away, resigned by letter, died)."""
+    membership = request.permission_object
+    form = LeaveForm(request.POST)
+    if form.is_valid() and form.cleaned_data["reason"].strip():
+        try:
+            services.membership_leave(membership=membership, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(name)s's membership has ended.") % {"name": membership.user.display_name})
+    else:
+        messages.error(request, _("Say why the membership is ending"))
+    return redirect("trusts:register", slug=slug)
+
+
 # --- the register ------------------------------------------------------------------------------------
 
 
@@ -159,6 +182,7 @@ def register(request, slug):
     page = Paginator(selectors.register_list(trust=trust), 50).get_page(request.GET.get("page"))
     return render(request, "trusts/register.html", {
         "trust": trust, "page": page, "counts": selectors.member_counts_by_class(trust=trust),
+        "can_end": request.user.has_perm("trusts.enrol_membership", trust),
     })
 
 

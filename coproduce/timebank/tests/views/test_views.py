@@ -192,3 +192,37 @@ def test_ward_totals_query_count_is_pinned(client, django_assert_max_num_queries
         _earn(person(), 1, f"w{i}")
     with django_assert_max_num_queries(5):
         assert client.get(reverse("timebank:ward_totals")).status_code == 200
+
+
+def test_officers_find_a_members_account(client):
+    url = reverse("timebank:account_find")
+    assert client.get(url).status_code == 302
+    sign_in(client, person())
+    assert client.get(url).status_code == 403
+    sign_in(client, officer())
+    assert client.get(url).status_code == 200
+    member = person(email="found@example.org")
+    response = client.get(url, {"email": "FOUND@example.org"})
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "timebank:account_detail", args=[Account.objects.get(user=member).pk])
+    response = client.get(url, {"email": "nobody@example.org"})
+    assert response.status_code == 404 and "There is no account with that email address" in response.content.decode()
+
+
+def test_council_tax_lines_for_the_revenues_team(client):
+    import csv
+    import io
+
+    policy = CouncilTaxPolicyFactory()
+    member = person(full_name="Rosa Mensah", postcode="RV1 1AA", address_line="1 River Road")
+    _earn(member, 5, "e")
+    services.council_tax_redeem(member=member, policy=policy, pounds=3, council_tax_reference="RV12345678",
+                                confirms_liable=True, event_key="ct")
+    url = reverse("timebank:council_tax_lines")
+    assert client.get(url).status_code == 302
+    sign_in(client, member)
+    assert client.get(url).status_code == 403
+    sign_in(client, officer())
+    rows = list(csv.DictReader(io.StringIO(client.get(url).content.decode())))
+    assert [(r["name"], r["council_tax_reference"], r["discount_pounds"], r["credits"], r["corrected"]) for r in rows] == [
+        ("Rosa Mensah", "RV12345678", "3.00", "3", "no")]

@@ -281,3 +281,20 @@ def test_decision_ladder(client, tenants_trust, estate, name, method):
                                      "review_on-month": review.month, "review_on-year": review.year})
         assert "Members can respond until" in response.content.decode()
         assert Proposal.objects.get().status == "open"
+
+
+def test_a_trust_officer_records_someone_leaving(client, tenants_trust, estate):
+    member = _member(tenants_trust, estate)
+    membership = member.trust_memberships.get()
+    url = reverse("trusts:membership_end", args=[tenants_trust.slug, membership.pk])
+    assert client.post(url, {"reason": "Moved away"}).status_code == 302  # to sign in
+    sign_in(client, _member(tenants_trust, estate))
+    assert client.post(url, {"reason": "Moved away"}).status_code == 403  # another member
+    sign_in(client, _trust_officer(tenants_trust))
+    assert "End membership" in client.get(reverse("trusts:register", args=[tenants_trust.slug])).content.decode()
+    client.post(url, {"reason": ""})
+    membership.refresh_from_db()
+    assert membership.left_at is None  # no reason: nothing changes
+    client.post(url, {"reason": "Moved away"})
+    membership.refresh_from_db()
+    assert membership.left_at is not None and membership.left_reason == "Moved away"
