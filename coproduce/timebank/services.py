@@ -400,6 +400,23 @@ def transaction_reverse(*, original: LedgerTransaction, reason: str, actor) -> L
     return posted.transaction
 
 
+@transaction.atomic
+def credit_reverse_for_event(*, event_key: str, reason: str, actor) -> LedgerTransaction | None:
+    """Reverse whatever was posted under `event_key` (an attendance marked by mistake).
+
+    Returns the correction, the existing correction if it was already reversed, or None when
+    nothing was posted under that key (a rule that pays nothing). Refused, changing nothing, if
+    the member has already spent the credits.
+    """
+    original = LedgerTransaction.objects.filter(event_key=_check_event_key(event_key)).first()
+    if original is None:
+        return None
+    already = LedgerTransaction.objects.filter(reverses=original).first()
+    if already is not None:
+        return already
+    return transaction_reverse(original=original, reason=reason, actor=actor)
+
+
 # --- catalogue and policy ------------------------------------------------------------------------
 
 @transaction.atomic

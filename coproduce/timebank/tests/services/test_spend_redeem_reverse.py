@@ -197,3 +197,13 @@ def test_the_ledger_is_append_only():
         LedgerEntry.objects.filter(transaction=tx).update(amount=5)
     with pytest.raises(AppendOnlyError):
         LedgerTransaction.objects.all().delete()
+
+
+def test_reverse_for_event_corrects_what_an_event_posted_once():
+    member, staff = person(), officer()
+    services.credit_issue_for_event(member=member, event_key="coproduction.attendance:9:1", credits=2, reason="Meeting",
+                                    rule="meeting_attendance")
+    first = services.credit_reverse_for_event(event_key="coproduction.attendance:9:1", reason="Marked by mistake", actor=staff)
+    again = services.credit_reverse_for_event(event_key="coproduction.attendance:9:1", reason="Marked by mistake", actor=staff)
+    assert first.pk == again.pk and _balance(member) == 0
+    assert services.credit_reverse_for_event(event_key="never-posted", reason="x", actor=staff) is None
