@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 MFA_SESSION_KEY = "mfa_verified_user"
 
@@ -31,5 +32,5 @@ class MfaRequiredMiddleware:
             if request.path not in allowed:
                 has_device = hasattr(user, "totp_device") and user.totp_device.confirmed
                 target = "accounts:mfa_verify" if has_device else "accounts:mfa_setup"
-                return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+                return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

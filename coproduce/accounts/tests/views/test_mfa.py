@@ -139,3 +139,11 @@ def test_the_page_asked_for_survives_the_mfa_detour(client):
     assert response.url == "/accounts/mfa/verify/?next=%2Faccounts%2Fresidents%2F%3Fstatus%3Dpending%26page%3D2"
     done = client.post(VERIFY, {"code": pyotp.TOTP(TEST_TOTP_SECRET).now(), "next": "/accounts/residents/?status=pending&page=2"})
     assert done.url == "/accounts/residents/?status=pending&page=2"
+
+
+def test_the_middleware_keeps_the_whole_address_asked_for(client):
+    from coproduce.accounts.testing import sign_in as force_sign_in
+
+    force_sign_in(client, OfficerFactory(with_device=True), mfa_passed=False)
+    response = client.get("/accounts/residents/?status=pending&page=2")
+    assert response.url == "/accounts/mfa/verify/?next=%2Faccounts%2Fresidents%2F%3Fstatus%3Dpending%26page%3D2"
