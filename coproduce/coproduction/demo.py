@@ -143,7 +143,7 @@ def _hold_meetings(*, rng, collab, organiser, themes, dates, start, end, venue, 
                        if status == ActionStatus.DONE else None)
             action = Action.objects.create(
                 collaborative=collab, meeting=meeting, idea=idea if k == 0 else None,
-                title=(f"Find out what a {idea_title[0].lower()}{idea_title[1:]} would cost" if k == 0
+                title=(f"Find out what {idea_title[0].lower()}{idea_title[1:]} would cost" if k == 0
                        else f"Report back on {topic.lower()} at the next meeting"),
                 owner=owner, owner_label=services.owner_label(collaborative=collab, owner=owner), due_date=due,
                 status=status, completed_at=done_at, created_by=organiser, created_at=ends,
