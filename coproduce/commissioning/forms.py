@@ -404,6 +404,14 @@ class ScoreForm(forms.Form):
                 help_text=_("Refer to evidence in the bid."),
             )
 
+    def clean(self):
+        data = super().clean()
+        for c in self.criteria:
+            if not (data.get(f"rationale_{c.pk}") or "").strip():
+                self.add_error(f"rationale_{c.pk}", _("Give the reason for your %(code)s score, with evidence from the bid")
+                               % {"code": c.code})
+        return data
+
     def scores(self) -> dict[int, tuple[int | None, str]]:
         return {c.pk: (self.cleaned_data.get(f"score_{c.pk}"), self.cleaned_data.get(f"rationale_{c.pk}", ""))
                 for c in self.criteria}

@@ -12,6 +12,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -685,11 +686,12 @@ def bid_edit(request, pk):
     if request.method == "POST" and bid.status == "draft" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.bid_save(bid=bid, actor=request.user, price_pence=d["price"], charges_vat=d["charges_vat"],
-                              social_value_commitment=d["social_value_commitment"], local_jobs_fte=d["local_jobs_fte"],
-                              answers=form.answers())
-            if "submit" in request.POST:
-                services.bid_submit(bid=bid, actor=request.user)
+            with transaction.atomic():  # a refused submission does not save half of it either
+                services.bid_save(bid=bid, actor=request.user, price_pence=d["price"], charges_vat=d["charges_vat"],
+                                  social_value_commitment=d["social_value_commitment"], local_jobs_fte=d["local_jobs_fte"],
+                                  answers=form.answers())
+                if "submit" in request.POST:
+                    services.bid_submit(bid=bid, actor=request.user)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

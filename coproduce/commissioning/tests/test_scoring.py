@@ -346,10 +346,21 @@ def test_output_shape():
 def test_pure_module_does_not_import_django():
     code = (
         "import sys; import coproduce.commissioning.scoring, coproduce.commissioning.standstill,"
-        " coproduce.commissioning.vat; print('django' in sys.modules)"
+        " coproduce.commissioning.vat, coproduce.commissioning.procurement; print('django' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.slow
+def test_pure_modules_pass_mypy_strict():
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parents[1]
+    files = [str(here / f"{name}.py") for name in ("scoring", "standstill", "vat", "procurement")]
+    result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", *files],
+                            capture_output=True, text=True, cwd=here.parents[1])
+    assert result.returncode == 0, result.stdout
 
 
 # --- properties ---------------------------------------------------------------------------------
