@@ -18,16 +18,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from django.http import HttpResponse
-from django.urls import include, path
-
-
-def trivial(request):
-    return HttpResponse("ok")
-
-
-urlpatterns = [path("__trivial__/", trivial), path("", include("config.urls"))]
-
 
 def _time(client, url: str, repeat: int) -> tuple[float, int]:
     from django.db import connection
@@ -73,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"demo borough seeded in {time.perf_counter() - started:.1f} s; "
           f"{User.objects.filter(neighbourhood__isnull=False).count()} residents")
 
-    with override_settings(ROOT_URLCONF="benchmarks.pages"):
+    with override_settings(ROOT_URLCONF="benchmarks._pages_urls"):
         anonymous = Client()
         officer_user = User.objects.filter(roles__role="officer").order_by("pk").first()
         officer = Client()
