@@ -122,7 +122,7 @@ def probability_chart(rows: list[ResultRow], *, size: int) -> Chart:
     n = len(rows) or 1
     top_value = max([r.probability for r in rows] + [size / n, 0.01])
     # Round the scale up to a whole number of 5 percentage points.
-    scale = math.ceil(top_value * 100 / 5 - 1e-9) * 5 / 100
+    scale = math.ceil(round(top_value * 100, 6) / 5) * 5 / 100
     bar_w = plot_w / n
     bars = [{
         "x": round(left + i * bar_w, 2), "width": round(max(bar_w - (0.6 if bar_w > 2 else 0), 0.5), 2),
