@@ -76,7 +76,7 @@ def check_choices(process: Process, costs: Mapping[str, int], choices: Mapping[s
     return dict(sorted(chosen.items()))
 
 
-def choices_from_post(process: Process, data, project_ids: list[str]) -> dict[str, int]:
+def choices_from_post(process: Process, data) -> dict[str, int]:
     """Read a submitted ballot form. Raises BallotProblem for points that are not numbers."""
     if process.ballot_type == BallotType.CUMULATIVE:
         result: dict[str, int] = {}

@@ -90,7 +90,7 @@ def seed(*, rng: random.Random, log: Callable[[str], None]) -> None:
     completed = _seed_completed(rng=rng, log=log, officer=officer, today=today, neighbourhoods=neighbourhoods)
     _seed_voting(rng=rng, log=log, officer=officer, today=today, neighbourhoods=neighbourhoods)
     _seed_ideas(rng=rng, log=log, officer=officer, today=today, neighbourhoods=neighbourhoods)
-    _seed_imported(log=log)
+    _seed_imported(rng=rng, log=log)
     log(f"  budgets: {Process.objects.count()} processes; counted one has {completed.ballots.count():,} ballots")
 
 
@@ -238,7 +238,7 @@ def _seed_ideas(*, rng, log, officer, today, neighbourhoods) -> Process:
     return process
 
 
-def _seed_imported(*, log) -> None:
+def _seed_imported(*, rng, log) -> None:
     path = settings.COPRODUCE_SHARED_DIR / "data" / "pabulib" / "Netherlands_Assen_2024.pb"
     if not path.is_file():
         log("  reference pabulib data not found: the imported demo election is skipped")
@@ -247,7 +247,7 @@ def _seed_imported(*, log) -> None:
 
     try:
         process = process_import_pb(text=path.read_text(encoding="utf-8-sig"), source_name=path.name, place_slug="borough",
-                                    slug="assen-2024", title="Assen 2024 (a real election, imported from pabulib)")
+                                    slug="assen-2024", title="Assen 2024 (a real election, imported from pabulib)", rng=rng)
     except (ImportProblem, counting.EngineUnavailable) as exc:
         log(f"  the imported demo election was skipped: {exc}")
         return

@@ -8,6 +8,7 @@ away. There are no voter records: the voters were never our residents.
 from __future__ import annotations
 
 import datetime as dt
+import random
 import re
 from fractions import Fraction
 
@@ -70,8 +71,11 @@ def _rule(meta_rule: str) -> str:
 
 
 def process_import_pb(*, text: str, source_name: str, place_slug: str, slug: str | None = None,
-                      title: str | None = None, user=None) -> Process:
-    """Create the process, its projects and ballots, then count it. All or nothing."""
+                      title: str | None = None, user=None, rng: random.Random | None = None) -> Process:
+    """Create the process, its projects and ballots, then count it. All or nothing.
+
+    `rng` only makes demo data repeatable; real imports use the secrets module.
+    """
     pb = counting.engine()
     from coproduce.pb.errors import PbError
 
@@ -138,8 +142,8 @@ def process_import_pb(*, text: str, source_name: str, place_slug: str, slug: str
             if len(ballot.voter_id) > 40:
                 raise ImportProblem(f"voter id {ballot.voter_id[:40]!r}… is longer than 40 characters")
             choices = {pid: int(pts) for pid, pts in ballot.points_by_project().items() if pts}
-            ballots.append(Ballot(ballot_id=ballot.voter_id, process=process, choices=choices,
-                                  receipt_hash=receipts.receipt_hash(process.pk, receipts.new_receipt_code())))
+            ballots.append(Ballot(id=receipts.new_uuid(rng), ballot_id=ballot.voter_id, process=process, choices=choices,
+                                  receipt_hash=receipts.receipt_hash(process.pk, receipts.new_receipt_code(rng))))
         Ballot.objects.bulk_create(ballots, batch_size=2000)
         audit_record(action="budgeting.process.imported",
                      summary=f"Past election “{process.title}” imported from {source_name} with {len(ballots)} ballots",

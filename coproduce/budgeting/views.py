@@ -265,9 +265,8 @@ def vote(request, slug, process):
     error = None
     chosen: dict[str, int] = {}
     if request.method == "POST":
-        project_ids = [p.pb_id for p in selectors.ballot_projects(process)]
         try:
-            chosen = choices_from_post(process, request.POST, project_ids)
+            chosen = choices_from_post(process, request.POST)
             cast = services.vote_cast(process=process, user=request.user, choices=chosen)
         except BallotProblem as exc:
             error = str(exc)
@@ -326,8 +325,7 @@ def ballot_change(request, slug, process):
     code = str(request.POST.get("code", ""))
     chosen: dict[str, int] = {}
     try:
-        project_ids = [p.pb_id for p in selectors.ballot_projects(process)]
-        chosen = choices_from_post(process, request.POST, project_ids)
+        chosen = choices_from_post(process, request.POST)
         services.ballot_change(process=process, user=request.user, receipt_code=code, choices=chosen)
     except (BallotProblem, services.BudgetingError) as exc:
         context = {"process": process, "error": str(exc), "code": code, "can_change": True,
@@ -355,8 +353,7 @@ def paper_ballot(request, slug, process):
             form.add_error("email", _("There is no account with that email address. The voter needs an account, which an officer can create."))
         else:
             try:
-                project_ids = [p.pb_id for p in selectors.ballot_projects(process)]
-                chosen = choices_from_post(process, request.POST, project_ids)
+                chosen = choices_from_post(process, request.POST)
                 receipt = services.paper_ballot_enter(process=process, officer=request.user, voter=voter, choices=chosen)
             except (BallotProblem, services.BudgetingError) as exc:
                 error = str(exc)

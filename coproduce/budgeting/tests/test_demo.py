@@ -1,8 +1,19 @@
 """The demo borough's budgets: one delivered, one open to the demo resident, one collecting ideas."""
 
+import random
+
 import pytest
 
-from coproduce.core.demo import demo_seed
+from coproduce.core.demo import DEMO_SEED, demo_modules
+
+
+def seed_up_to_budgeting(log) -> None:
+    """Seed the apps budgeting's demo builds on, then budgeting, as `demo_seed` does (same order, same rng)."""
+    rng = random.Random(DEMO_SEED)
+    for module in demo_modules():
+        module.seed(rng=rng, log=log)
+        if module.__name__ == "coproduce.budgeting.demo":
+            return
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -16,7 +27,7 @@ def test_demo_budgets_are_complete_and_consistent(client):
     from coproduce.budgeting.predicates import voter_problem
 
     lines: list[str] = []
-    demo_seed(log=lines.append)
+    seed_up_to_budgeting(lines.append)
     assert any("budgets:" in line for line in lines), lines
     phases = {p.slug: selectors.process_phase(p) for p in Process.objects.all()}
     assert phases["borough-community-fund-2026"] == "delivery"
