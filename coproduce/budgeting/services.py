@@ -249,21 +249,33 @@ def _send_receipt(*, user, process: Process, code: str) -> None:
     send_mail(_("Your voting receipt"), body, settings.DEFAULT_FROM_EMAIL, [user.email])
 
 
-@transaction.atomic
 def vote_cast(*, process: Process, user, choices: Mapping[str, int], rng: random.Random | None = None,
               today: dt.date | None = None, send_receipt: bool = True) -> CastBallot:
-    """Record that `user` voted and put their anonymous ballot in the box, both or neither."""
+    """Record that `user` voted and put their anonymous ballot in the box, both or neither.
+
+    The unique constraint on (process, user) decides double votes. When two submissions race,
+    the second INSERT waits for the first to commit and then fails, its whole transaction rolls
+    back, and it is reported as a double vote. No savepoints are needed on the usual path.
+    """
+    try:
+        return _vote_cast(process=process, user=user, choices=choices, rng=rng, today=today,
+                          send_receipt=send_receipt)
+    except IntegrityError:
+        if VoterRecord.objects.filter(process=process, user=user).exists():
+            raise AlreadyVoted(_("You have already voted in this budget. Use your receipt code to check or change your ballot."))
+        raise
+
+
+@transaction.atomic
+def _vote_cast(*, process: Process, user, choices: Mapping[str, int], rng: random.Random | None,
+               today: dt.date | None, send_receipt: bool) -> CastBallot:
     _require_phase(process, Action.VOTE, _("Voting is not open for this budget."))
     problem = voter_problem(user, process, today=today)
     if problem:
         raise NotEligible(problem)
     ballot_choices = _validated_choices(process, choices)
-    try:
-        with transaction.atomic():
-            VoterRecord.objects.create(process=process, user=user, channel=VoterRecord.Channel.ONLINE,
-                                       voted_on=today or timezone.localdate())
-    except IntegrityError:
-        raise AlreadyVoted(_("You have already voted in this budget. Use your receipt code to check or change your ballot."))
+    VoterRecord.objects.create(process=process, user=user, channel=VoterRecord.Channel.ONLINE,
+                               voted_on=today or timezone.localdate())
     cast = _put_in_box(process=process, choices=ballot_choices, rng=rng)
     audit_record(action="budgeting.vote.recorded", summary=f"A resident voted online in “{process.title}”",
                  actor=user, target=process, public=False, data={"channel": "online"})
@@ -274,20 +286,14 @@ def vote_cast(*, process: Process, user, choices: Mapping[str, int], rng: random
 
 
 def _put_in_box(*, process: Process, choices: dict[str, int], rng: random.Random | None) -> CastBallot:
-    for _attempt in range(5):
-        code = receipts.new_receipt_code(rng)
-        ballot_id = receipts.new_ballot_id(rng)
-        try:
-            with transaction.atomic():
-                Ballot.objects.create(id=receipts.new_uuid(rng), ballot_id=ballot_id, process=process, choices=choices,
-                                      receipt_hash=receipts.receipt_hash(process.pk, code))
-            return CastBallot(ballot_id=ballot_id, receipt_code=code)
-        except IntegrityError:  # pragma: no cover - 60-bit ids practically never collide
-            continue
-    raise RuntimeError("Could not create a unique ballot id")  # pragma: no cover
+    """Ballot ids have 60 random bits and the key 122: a clash is not worth a savepoint per vote."""
+    code = receipts.new_receipt_code(rng)
+    ballot_id = receipts.new_ballot_id(rng)
+    Ballot.objects.create(id=receipts.new_uuid(rng), ballot_id=ballot_id, process=process, choices=choices,
+                          receipt_hash=receipts.receipt_hash(process.pk, code))
+    return CastBallot(ballot_id=ballot_id, receipt_code=code)
 
 
-@transaction.atomic
 def paper_ballot_enter(*, process: Process, officer, voter, choices: Mapping[str, int],
                        today: dt.date | None = None) -> CastBallot:
     """An officer enters the paper ballot of a person who voted in person.
@@ -295,17 +301,24 @@ def paper_ballot_enter(*, process: Process, officer, voter, choices: Mapping[str
     The person is marked as voted (so they cannot also vote online); the audit entry names
     the officer and the person but never the choices or the ballot id.
     """
+    try:
+        return _paper_ballot_enter(process=process, officer=officer, voter=voter, choices=choices, today=today)
+    except IntegrityError:
+        if VoterRecord.objects.filter(process=process, user=voter).exists():
+            raise AlreadyVoted(_("%(name)s has already voted in this budget.") % {"name": voter.display_name})
+        raise
+
+
+@transaction.atomic
+def _paper_ballot_enter(*, process: Process, officer, voter, choices: Mapping[str, int],
+                        today: dt.date | None) -> CastBallot:
     _require_phase(process, Action.ENTER_PAPER_BALLOT, _("Paper ballots can only be entered while voting is open."))
     problem = voter_problem(voter, process, today=today)
     if problem:
         raise NotEligible(_("%(name)s cannot vote in this budget: %(reason)s") % {"name": voter.display_name, "reason": problem})
     ballot_choices = _validated_choices(process, choices)
-    try:
-        with transaction.atomic():
-            VoterRecord.objects.create(process=process, user=voter, channel=VoterRecord.Channel.PAPER,
-                                       voted_on=today or timezone.localdate(), recorded_by=officer)
-    except IntegrityError:
-        raise AlreadyVoted(_("%(name)s has already voted in this budget.") % {"name": voter.display_name})
+    VoterRecord.objects.create(process=process, user=voter, channel=VoterRecord.Channel.PAPER,
+                               voted_on=today or timezone.localdate(), recorded_by=officer)
     cast = _put_in_box(process=process, choices=ballot_choices, rng=None)
     audit_record(action="budgeting.vote.paper_entered",
                  summary=f"A paper ballot was entered for a resident in “{process.title}”",
