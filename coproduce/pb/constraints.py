@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from coproduce.pb.election import Election, Points, parse_decimal
+from coproduce.pb.election import Election, Money, Points, parse_decimal
 from coproduce.pb.errors import Problem
 
 #: META keys that constrain ballots: name → True if the value must be a whole number.
@@ -91,7 +91,7 @@ def _plural(count: int | Fraction, word: str) -> str:
 
 
 def ballot_violations(rules: BallotRules, projects: Sequence[str], points: Sequence[Points] | None,
-                      costs: Mapping[str, int]) -> list[tuple[str, str]]:
+                      costs: Mapping[str, Money]) -> list[tuple[str, str]]:
     """(code, message) for each rule this ballot breaks; the ballot is already free of duplicates."""
     found: list[tuple[str, str]] = []
     count = len(projects)
@@ -105,12 +105,12 @@ def ballot_violations(rules: BallotRules, projects: Sequence[str], points: Seque
                       f"ballot has {_plural(count, noun)}; at most {rules.max_length} allowed (META max_length)"))
     if rules.vote_type in ("approval", "choose-1") and (
             rules.min_sum_cost is not None or rules.max_sum_cost is not None):
-        total = sum(costs[p] for p in projects)
+        total = sum((costs[p] for p in projects), Fraction(0))
         if rules.min_sum_cost is not None and total < rules.min_sum_cost:
-            found.append(("cost-too-low", f"approved projects cost {total} in total; at least "
+            found.append(("cost-too-low", f"approved projects cost {_show(total)} in total; at least "
                                           f"{_show(rules.min_sum_cost)} needed (META min_sum_cost)"))
         if rules.max_sum_cost is not None and total > rules.max_sum_cost:
-            found.append(("cost-too-high", f"approved projects cost {total} in total; at most "
+            found.append(("cost-too-high", f"approved projects cost {_show(total)} in total; at most "
                                            f"{_show(rules.max_sum_cost)} allowed (META max_sum_cost)"))
     if points is not None:
         for project, value in zip(projects, points, strict=True):
@@ -136,7 +136,7 @@ def _show(value: Fraction | int) -> str:
     value = Fraction(value)
     if value.denominator == 1:
         return str(value.numerator)
-    return str(float(value))
+    return f"{float(value):.2f}".rstrip("0") if value.denominator in (2, 4, 5, 10, 20, 25, 50, 100) else str(float(value))
 
 
 def constraint_problems(election: Election) -> list[Problem]:

@@ -2,7 +2,7 @@
 
 Build one in code (the budgeting app does this from database rows) or read one from a pabulib
 `.pb` file with `coproduce.pb.read_pb`. Every `Election` is checked when it is made: project ids
-are unique, costs are whole numbers ≥ 0, every ballot names known projects at most once and
+are unique, costs are exact numbers ≥ 0, every ballot names known projects at most once and
 carries points exactly when the vote type needs them. Ballot constraints declared in `meta`
 (``max_length``, ``max_sum_points``…) are checked by `constraint_problems`, not here, so that a
 published file whose ballots break its own rules can still be recounted on request.
@@ -28,6 +28,8 @@ from coproduce.pb.errors import ElectionError, Problem
 
 #: A number of points on a cumulative or scoring ballot.
 Points = int | Fraction
+#: An exact amount of money (a cost or a budget): an int, or a Fraction when it has a fractional part.
+Money = int | Fraction
 
 #: Vote types of the pabulib format.
 VOTE_TYPES: tuple[str, ...] = ("approval", "choose-1", "ordinal", "cumulative", "scoring")
@@ -75,14 +77,14 @@ def parse_decimal(text: str) -> Fraction | None:
 
 @dataclass(frozen=True, slots=True)
 class Project:
-    """A project on the ballot. `cost` is in whole currency units (pence if the app uses pence).
+    """A project on the ballot. `cost` is exact: an int, or a Fraction for amounts such as 12.50.
 
     `extra` keeps the other PROJECTS columns of a pabulib file (``votes``, ``category``,
     ``selected``…) as text, so that writing the election back loses nothing.
     """
 
     id: str
-    cost: int
+    cost: Money
     name: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -91,8 +93,14 @@ class Project:
             raise ElectionError(f"project id {self.id!r} must be non-empty text without surrounding spaces")
         if any(ch in self.id for ch in ",;\r\n\""):
             raise ElectionError(f"project id {self.id!r} may not contain , ; \" or a line break")
-        if isinstance(self.cost, bool) or not isinstance(self.cost, int):
-            raise ElectionError(f"project {self.id!r}: cost must be a whole number, not {self.cost!r}")
+        cost: object = self.cost
+        if isinstance(cost, bool) or not isinstance(cost, int | Fraction):
+            if isinstance(cost, Decimal) or (isinstance(cost, float) and cost.is_integer()):
+                object.__setattr__(self, "cost", Fraction(cost))
+            else:
+                raise ElectionError(f"project {self.id!r}: cost must be an int, Fraction or Decimal, not {self.cost!r}")
+        if isinstance(self.cost, Fraction) and self.cost.denominator == 1:
+            object.__setattr__(self, "cost", int(self.cost))
         if self.cost < 0:
             raise ElectionError(f"project {self.id!r}: cost {self.cost} is negative")
         object.__setattr__(self, "extra", dict(self.extra))
@@ -205,7 +213,7 @@ class Election:
                 return project
         raise ElectionError(f"there is no project {project_id!r} in this election")
 
-    def costs(self) -> dict[str, int]:
+    def costs(self) -> dict[str, Money]:
         return {p.id: p.cost for p in self.projects}
 
     @property

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
+from coproduce.pb.election import Money
 from coproduce.pb.outcome import Dropped, Round
 from coproduce.pb.profile import Projects
 
@@ -18,7 +19,7 @@ from coproduce.pb.profile import Projects
 FREE = float("inf")
 
 
-def density(total: int | Fraction, cost: int) -> Fraction | float:
+def density(total: int | Fraction, cost: Money) -> Fraction | float:
     """Total satisfaction per unit of cost, exactly; ∞ for a free project with supporters."""
     if total > 0:
         return Fraction(total) / cost if cost > 0 else FREE

@@ -26,12 +26,14 @@ Why it is fast (see `docs/decisions/0302-*.md`):
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import accumulate
 from operator import itemgetter, mul, truediv
+from typing import Any
 
+from coproduce.pb.election import Money
 from coproduce.pb.errors import CountError
 from coproduce.pb.outcome import Dropped, Round, Standing
 from coproduce.pb.profile import Profile
@@ -64,14 +66,19 @@ def choose_strategy(profile: Profile) -> str:
     return "patterns" if mean_length <= 3.5 and len(profile.items) >= 5000 else "groups"
 
 
-def _picker(indexes: list[int]) -> Callable[[list[Num]], tuple[Num, ...]]:
-    """A function returning the values at `indexes` of a list, as a tuple (C speed)."""
+#: A function returning the values at fixed positions of a sequence, as a tuple.
+Picker = Callable[[Sequence[Any]], tuple[Any, ...]]
+
+
+def _picker(indexes: Sequence[int]) -> Picker:
+    """A function returning the values at `indexes` of a sequence, as a tuple (C speed)."""
     if len(indexes) == 1:
         only = indexes[0]
         return lambda values: (values[only],)
     if not indexes:
         return lambda values: ()
-    return itemgetter(*indexes)  # type: ignore[return-value]
+    getter: Picker = itemgetter(*indexes)
+    return getter
 
 
 class _Uncertain(Exception):
@@ -132,9 +139,9 @@ class EqualShares:
                 utilities[p].append(u)
         # supporters of each project as parallel tuples: group, voters in it, utility
         self.members: list[tuple[int, ...]] = [tuple(s) for s in members]
-        self.pick: list[Callable[[list[Num]], tuple[Num, ...]]] = [_picker(s) for s in members]
+        self.pick: list[Picker] = [_picker(s) for s in members]
         everyone = list(self.mult)
-        self.weights: list[tuple[int, ...]] = [pick(everyone) for pick in self.pick]  # type: ignore[misc]
+        self.weights: list[tuple[int, ...]] = [pick(everyone) for pick in self.pick]
         self.utilities: list[tuple[int | Fraction, ...]] = [tuple(us) for us in utilities]
         totals: list[int | Fraction] = [sum(map(mul, w, us)) for w, us in zip(self.weights, self.utilities, strict=True)]
         self.total_utility = totals
@@ -548,7 +555,7 @@ class _PatternPass(_Pass):
             return _Eval(q, rho, 0.0, 0.0, total, rho, entries, poor)
         return self._bounds(q, float(rho), float(total), entries, poor, cost)
 
-    def _cannot_afford(self, hist: dict[HistKey, int], cost: int) -> bool:
+    def _cannot_afford(self, hist: dict[HistKey, int], cost: Money) -> bool:
         """True if the supporters' money in `hist` (an earlier stage) is surely below `cost`."""
         known = self.money.get
         total: Num = 0 if self.exact else 0.0
@@ -567,7 +574,7 @@ class _PatternPass(_Pass):
             return True
         return False
 
-    def _bounds(self, q: int, rho: float, total: float, entries: list[_Entry], poor: int, cost: int) -> _Eval:
+    def _bounds(self, q: int, rho: float, total: float, entries: list[_Entry], poor: int, cost: Money) -> _Eval:
         """Error bound, derivative in b and (when cheap) exact value of a float price."""
         near_err = 0.0
         sure_rich: int | Fraction = 0
@@ -660,7 +667,8 @@ class _GroupPass(_Pass):
         cost_n: Num = Fraction(cost) if self.exact else float(cost)
 
         def price(i: int) -> Num:
-            return (cost_n - paid_before[i]) / (whole_n - used_before[i])
+            value: Num = (cost_n - paid_before[i]) / (whole_n - used_before[i])
+            return value
 
         # the first supporter (in order of money per utility) who can pay the price in full:
         # everyone before pays all they have. The test is monotone, so bisect.
@@ -744,10 +752,11 @@ class _GroupPass(_Pass):
                 rate[g] += float(u) * winner.slope
 
     def _supporters_money(self, q: int, node: frozenset[int]) -> Num:
-        return sum(map(mul, self.e.pick[q](self.wallet), self.e.weights[q]))
+        total: Num = sum(map(mul, self.e.pick[q](self.wallet), self.e.weights[q]))
+        return total
 
 
-def is_exhaustive(chosen: list[int], candidates: list[int], cost: tuple[int, ...], budget: Fraction) -> bool:
+def is_exhaustive(chosen: list[int], candidates: list[int], cost: tuple[Money, ...], budget: Fraction) -> bool:
     """True if no project of `candidates` outside `chosen` fits in the budget left."""
     spent = sum(cost[q] for q in chosen)
     taken = set(chosen)

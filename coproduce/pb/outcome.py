@@ -89,7 +89,7 @@ class Outcome:
 
     rule: str
     selected: tuple[str, ...]
-    cost: int
+    cost: int | Fraction
     budget: Fraction
     exhaustive: bool
     rounds: tuple[Round, ...] = ()
@@ -103,7 +103,7 @@ class Outcome:
         return {
             "rule": self.rule,
             "selected": list(self.selected),
-            "cost": self.cost,
+            "cost": json_number(self.cost),
             "budget": json_number(self.budget),
             "exhaustive": self.exhaustive,
         }

@@ -29,6 +29,7 @@ from coproduce.pb.election import (
     VOTE_TYPES,
     Ballot,
     Election,
+    Money,
     Points,
     Project,
     parse_decimal,
@@ -177,13 +178,14 @@ def _read(text: str, *, check_constraints: bool = True) -> tuple[Election | None
             problems.add(sections["meta"][0], f"META has no {key} (the pabulib format requires it)",
                          "missing-meta", "warning")
 
-    projects = _read_projects(sections["projects"], problems)
+    broken: set[str] = set()
+    projects = _read_projects(sections["projects"], problems, broken)
     ballots: list[Ballot] = []
     if vote_type in VOTE_TYPES:
         rules, bad_rules = read_rules(meta, vote_type)
         for key, message in bad_rules:
             problems.add(meta_lines.get(key), message, "bad-meta")
-        ballots = _read_votes(sections["votes"], vote_type, projects, problems, rules, check_constraints)
+        ballots = _read_votes(sections["votes"], vote_type, projects, problems, rules, check_constraints, broken)
         if vote_type == "cumulative" and "max_sum_points" not in meta:
             problems.add(sections["meta"][0], "a cumulative file should give max_sum_points in META",
                          "missing-meta", "warning")
@@ -227,7 +229,7 @@ def _read_meta(section: tuple[int, list[str], list[tuple[int, list[str]]]],
     return meta, lines
 
 
-def _read_cost(text: str) -> tuple[int | None, str]:
+def _read_cost(text: str) -> tuple[Money | None, str]:
     value = parse_decimal(text)
     if value is None:
         if "," in text and parse_decimal(text.replace(",", ".")) is not None:
@@ -235,13 +237,12 @@ def _read_cost(text: str) -> tuple[int | None, str]:
         return None, f"cost {text!r} is not a number"
     if value < 0:
         return None, f"cost {text} is negative"
-    if value.denominator != 1:
-        return None, f"cost {text} is not a whole number of currency units"
-    return int(value), ""
+    return (int(value) if value.denominator == 1 else value), ""
 
 
 def _read_projects(section: tuple[int, list[str], list[tuple[int, list[str]]]],
-                   problems: _Problems) -> dict[str, Project]:
+                   problems: _Problems, broken: set[str]) -> dict[str, Project]:
+    """The projects; ids of projects whose line has an error go into `broken`."""
     header_line, header, rows = section
     projects: dict[str, Project] = {}
     if "project_id" not in header or "cost" not in header:
@@ -272,6 +273,7 @@ def _read_projects(section: tuple[int, list[str], list[tuple[int, list[str]]]],
         cost, why = _read_cost(row[i_cost].strip())
         if cost is None:
             problems.add(line, f"project {project_id!r}: {why}", "bad-cost")
+            broken.add(project_id)
             continue
         name = row[i_name].strip() if i_name is not None else ""
         extra = {h: row[i].strip() for i, h in others}
@@ -294,7 +296,7 @@ def _read_points(cell: str) -> list[Points] | str:
 
 def _read_votes(section: tuple[int, list[str], list[tuple[int, list[str]]]], vote_type: str,
                 projects: dict[str, Project], problems: _Problems, rules: BallotRules,
-                check_constraints: bool) -> list[Ballot]:
+                check_constraints: bool, broken: set[str]) -> list[Ballot]:
     header_line, header, rows = section
     ballots: list[Ballot] = []
     with_points = vote_type in POINT_TYPES
@@ -333,8 +335,9 @@ def _read_votes(section: tuple[int, list[str], list[tuple[int, list[str]]]], vot
         ids = _split_ids(row[i_vote])
         if not known >= set(ids):
             unknown = next(p for p in ids if p not in known)
-            problems.add(line, f"vote names project {unknown!r}, which is not in the PROJECTS section",
-                         "unknown-project")
+            if unknown not in broken:  # a project whose own line is wrong is reported there
+                problems.add(line, f"vote names project {unknown!r}, which is not in the PROJECTS section",
+                             "unknown-project")
             continue
         points: list[Points] | None = None
         if with_points:
@@ -366,8 +369,8 @@ def _picker(indexes: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
     if len(indexes) == 1:
         only = indexes[0]
         return lambda row: (row[only],)
-    getter = itemgetter(*indexes) if indexes else (lambda row: ())
-    return getter  # type: ignore[return-value]
+    getter: Callable[[list[str]], tuple[str, ...]] = itemgetter(*indexes) if indexes else (lambda row: ())
+    return getter
 
 
 def _collapse(ids: list[str], points: list[Points] | None) -> tuple[list[str], list[Points] | None]:
@@ -481,7 +484,7 @@ def write_pb(election: Election) -> str:
     writer.writerow(["project_id", "cost", *ordered])
     for project in election.projects:
         cells = [project.name if c == "name" else project.extra.get(c, "") for c in ordered]
-        writer.writerow([project.id, str(project.cost), *cells])
+        writer.writerow([project.id, format_number(project.cost), *cells])
 
     out.write("VOTES\n")
     with_points = election.vote_type in POINT_TYPES

@@ -41,7 +41,7 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
     if over:
         rounds.append(Round(1, money_left=float(budget), note="projects costing more than the whole budget are left out",
                             dropped=tuple(Dropped(ids[q], "over-budget", float(cost[q]), float(budget)) for q in over)))
-    spent = 0
+    spent: int | Fraction = 0
     chosen: list[int] = []
 
     def exact_load(q: int) -> Fraction:
@@ -62,7 +62,7 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
         else:
             best = None
             tied = sorted(remaining)
-        standings = ()
+        standings: tuple[Standing, ...] = ()
         if best is not None:
             standings = tuple(Standing(ids[q], float(exact[q])) for q in sorted(near))
         blocking = [q for q in tied if spent + cost[q] > budget]

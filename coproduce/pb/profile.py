@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from coproduce.pb.election import POINT_TYPES, Election, Points
+from coproduce.pb.election import POINT_TYPES, Election, Money, Points
 
 UTILITIES: tuple[str, ...] = ("cost", "card", "points", "borda")
 
@@ -30,7 +30,7 @@ class Projects:
     """The projects of an election, numbered in tie-break order."""
 
     ids: tuple[str, ...]
-    cost: tuple[int, ...]
+    cost: tuple[Money, ...]
     index: dict[str, int]
 
     @classmethod
