@@ -28,6 +28,7 @@ def _user_with_role(role: str | None) -> User | AnonymousUser:
         return AnonymousUser()
     user = User(pk=None, email=f"{role}@example.org", full_name=role)
     user.verification_status = User.Verification.VERIFIED
+    user.neighbourhood_id = 0  # "lives in the borough": verified residency needs a neighbourhood
     user._role_cache = frozenset({role})
     return user
 
