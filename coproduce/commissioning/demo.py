@@ -162,7 +162,9 @@ def _opportunity(project, officer, *, title, summary, published, deadline, estim
     opportunity = services.opportunity_create(project=project, actor=officer, title=title, summary=summary)
     services.opportunity_update(opportunity=opportunity, actor=officer, deadline=deadline, estimate_pence=estimate,
                                 price_weight=price_weight, aggregation=aggregation,
-                                local_employment="Say how many of the jobs will go to people living in the borough.")
+                                local_employment="Say how many of the jobs will go to people living in the borough.",
+                                timetable="Evaluation by a panel of officers and residents within four weeks of the deadline; "
+                                          "award decision two weeks later; the contract starts after the standstill.")
     for lot in lots:
         services.lot_add(opportunity=opportunity, actor=officer, title=lot)
     for kind, weight, gate, question in criteria:

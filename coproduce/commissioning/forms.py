@@ -252,6 +252,8 @@ class OpportunityForm(forms.Form):
                                    help_text=_("For example, 27 3 2026."))
     deadline_time = forms.CharField(label=_("Time of the deadline"), required=False, initial="12:00",
                                     help_text=_("24-hour clock, like 12:00"))
+    timetable = forms.CharField(label=_("Timetable after the deadline"), widget=forms.Textarea, required=False,
+                                help_text=_("Like: evaluation in May, award decision in June, contract starts 1 September."))
 
     def clean(self):
         data = super().clean()
@@ -274,7 +276,7 @@ class OpportunityForm(forms.Form):
             "scale_max": d["scale_max"], "price_formula": d["price_formula"], "price_weight": d["price_weight"],
             "aggregation": d["aggregation"], "abnormally_low_percent": d["abnormally_low_percent"],
             "vat_recovery_percent": d["vat_recovery_percent"], "local_employment": d["local_employment"],
-            "deadline": d["deadline"],
+            "deadline": d["deadline"], "timetable": d["timetable"],
         }
 
     @classmethod
@@ -288,7 +290,7 @@ class OpportunityForm(forms.Form):
             "aggregation": opportunity.aggregation, "abnormally_low_percent": opportunity.abnormally_low_percent,
             "vat_recovery_percent": opportunity.vat_recovery_percent, "local_employment": opportunity.local_employment,
             "deadline_date": deadline.date() if deadline else None,
-            "deadline_time": f"{deadline:%H:%M}" if deadline else "12:00",
+            "deadline_time": f"{deadline:%H:%M}" if deadline else "12:00", "timetable": opportunity.timetable,
         }
 
 

@@ -349,6 +349,7 @@ class Opportunity(models.Model):
     local_employment = models.TextField(blank=True, help_text=_("Local employment commitments bidders are asked for."))
 
     deadline = models.DateTimeField(null=True, blank=True)
+    timetable = models.TextField(blank=True, help_text=_("Key dates after the deadline: evaluation, award, contract start."))
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     opened_at = models.DateTimeField(null=True, blank=True, editable=False)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -412,7 +412,7 @@ def opportunity_create(*, project: CommissioningProject, actor, title: str, summ
 OPPORTUNITY_EDITABLE_FIELDS = frozenset({
     "title", "summary", "specification", "route", "estimated_value_pence", "estimate_pence", "term_months", "scale_max",
     "price_weight", "price_formula", "aggregation", "abnormally_low_percent", "vat_recovery_percent",
-    "reserved_for_mutuals", "local_employment", "deadline",
+    "reserved_for_mutuals", "local_employment", "deadline", "timetable",
 })
 
 
