@@ -188,10 +188,6 @@ def opportunity_detail(request, reference):
     user = request.user
     lots = list(opportunity.lots.all())
     awards = {a.lot_id: a for a in Award.objects.filter(lot__opportunity=opportunity).select_related("bid__organisation")}
-    results = {}
-    if opportunity.status == OpportunityStatus.AWARDED or awards:
-        for row in BidResult.objects.filter(bid__opportunity=opportunity, bid__lot__award__isnull=False).select_related("bid__organisation"):
-            results.setdefault(row.bid.lot_id, []).append(row)
     own_bids = list(selectors.bid_list_own(user=user).filter(opportunity=opportunity)) if user.is_authenticated else []
     criteria = list(opportunity.criteria.all())
     return render(request, "commissioning/opportunity_detail.html", {
@@ -199,7 +195,7 @@ def opportunity_detail(request, reference):
         "clarifications": [c for c in opportunity.clarifications.all() if c.answered_at],
         "pending_questions": [c for c in opportunity.clarifications.all() if not c.answered_at]
         if user.has_perm("commissioning.answer_clarification") else [],
-        "bid_counts": selectors.bid_counts(opportunity), "awards": awards, "results": results, "own_bids": own_bids,
+        "bid_counts": selectors.bid_counts(opportunity), "awards": awards, "own_bids": own_bids,
         "can_bid": opportunity.is_open and user.has_perm("commissioning.add_bid"),
         "can_ask": opportunity.is_open and user.has_perm("commissioning.ask_clarification"),
         "can_change": user.has_perm("commissioning.change_opportunity", opportunity),
