@@ -43,7 +43,7 @@ YOUTH_QUOTAS = {
 }
 WARD_QUOTA = (0, 2)
 # Youngest volunteers are under-represented in the pool: keep only some of them.
-KEEP_UNDER_16 = 0.55
+KEEP_UNDER_16 = 0.85
 
 REVIEW_ANSWERS = {
     "gender": [("woman", 0.5), ("man", 0.47), ("another", 0.02), ("prefer-not-to-say", 0.01)],
@@ -102,7 +102,7 @@ def seed(*, rng: random.Random, log: Callable[[str], None]) -> None:
 def _youth_panel(*, rng: random.Random, log, officer: User, today: dt.date) -> None:
     opened = today - dt.timedelta(days=56)
     closes_on = today - dt.timedelta(days=14)
-    trust = Trust.objects.filter(name__icontains="youth").order_by("pk").first()
+    trust = Trust.objects.filter(slug="young-riverside").first()
     panel = services.panel_create(
         user=officer, title="Youth Services Panel 2026",
         purpose=("Thirty young people aged 11 to 25 who advise the youth services trust on how its budget for "

@@ -287,6 +287,8 @@ class Selection(models.Model):
     drawn = models.JSONField(help_text=_("Volunteer numbers of the panel drawn."))
     reserve = models.JSONField(help_text=_("Volunteer numbers in reserve order (ADR 0751)."))
     quota_fulfilment = models.JSONField(help_text=_("Per answer: min, max, volunteers, chosen."))
+    explanation = models.JSONField(default=list, blank=True, help_text=_("The library's account of the work, step by step."))
+    probabilities_exact = models.BooleanField(default=True, help_text=_("False when the chances are estimates (legacy)."))
     seconds = models.FloatField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 

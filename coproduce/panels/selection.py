@@ -51,6 +51,8 @@ class Draw:
     distribution: list[tuple[float, list[int]]]
     drawn: list[int]
     reserve: list[int]
+    explanation: list[str]
+    probabilities_exact: bool
 
 
 def seed_sha256(seed: str) -> str:
@@ -144,6 +146,8 @@ def draw(*, pool: Sequence[PoolEntry], quotas: Sequence[QuotaRow], size: int, al
         distribution=distribution,
         drawn=drawn,
         reserve=reserve_order(seed=seed, distribution=distribution, drawn=drawn, everyone=sorted(probabilities)),
+        explanation=[str(line) for line in getattr(result, "explanation", ())],
+        probabilities_exact=bool(getattr(result, "probabilities_exact", True)),
     )
 
 

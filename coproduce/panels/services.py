@@ -514,6 +514,7 @@ def selection_run(*, panel_id: int) -> Panel:
             distribution=[[p, members] for p, members in result.distribution],
             panels_in_distribution=len(result.distribution), drawn=result.drawn, reserve=result.reserve,
             quota_fulfilment=quota_fulfilment(panel, result.drawn), seconds=round(seconds, 3),
+            explanation=result.explanation, probabilities_exact=result.probabilities_exact,
         )
         volunteers = {v.number: v for v in panel.volunteers.in_pool().filter(number__in=result.drawn)}
         invitations = [Invitation.objects.create(panel=panel, volunteer=volunteers[n]) for n in result.drawn]
