@@ -290,6 +290,9 @@ class _Pass:
         self.exact = exact
         self.certify = certify and not exact
         self.certify_min = certify_min
+        # a voter without money whose balance is this far below zero (in units of its rate of
+        # change) is assumed to stay without money, which the interval is shortened to guarantee
+        self.horizon = 32 * certify_min
         self.record = record
         self.b_exact = b
         self.b: Num = b if exact else float(b)
@@ -497,6 +500,9 @@ class _PatternPass(_Pass):
             assert isinstance(value, float)
             if value > 0:
                 result = (value, err, slope)
+            elif self.certify and -value > slope * self.horizon:
+                self._keep(-value, err, -slope)  # stays without money over the interval
+                result = (0.0, max(0.0, value + err), 0.0)
             else:
                 result = (0.0, max(0.0, value + err), slope)
         self.money[pid] = result
@@ -537,8 +543,8 @@ class _PatternPass(_Pass):
                 raise _Uncertain
         entries = [_Entry(found[0] / u, found[0], u, w, found[1], found[2]) for found, u, w in rows]
         entries.sort(key=lambda entry: entry.key)
-        weight_utility: Num = self.e.total_utility[q] if self.exact else float(self.e.total_utility[q])
-        paid: Num = 0 if self.exact else 0.0
+        weight_utility: Num = Fraction(self.e.total_utility[q]) if self.exact else float(self.e.total_utility[q])
+        paid: Num = Fraction(0) if self.exact else 0.0
         poor = 0
         rho: Num = 0
         for entry in entries:
@@ -617,7 +623,10 @@ class _GroupPass(_Pass):
         size = len(engine.mult)
         self.wallet: list[Num] = [self.b] * size
         self.error: list[float] = [] if exact else [EPS * float(b)] * size  # bound on each wallet's error
-        self.rate: list[float] = [1.0] * size if self.certify else []  # bound on d wallet / d b
+        # bound on d wallet / d b (0 for a voter surely without money over the interval)
+        self.rate: list[float] = [1.0] * size if self.certify else []
+        self.full_rate: list[float] = [1.0] * size if self.certify else []  # the same, ignoring that
+        self.below: list[float] = [0.0] * size if self.certify else []  # balance below zero, if any
 
     def _evaluate(self, q: int, node: frozenset[int]) -> _Eval | None:
         e = self.e
@@ -729,6 +738,8 @@ class _GroupPass(_Pass):
         wallet = self.wallet
         zero: Num = Fraction(0) if self.exact else 0.0
         members, utilities = e.members[q], e.utilities[q]
+        if self.certify:
+            self._pay_rates(winner)  # before the wallets change
         if self.exact:
             for g, u in zip(members, utilities, strict=True):
                 left = wallet[g] - rho * u
@@ -746,10 +757,29 @@ class _GroupPass(_Pass):
                 else:  # paid everything: exactly nothing left, unless rounding hid a little
                     wallet[g] = zero
                     error[g] = left + err if left + err > 0 else 0.0
-        if self.certify and winner.slope:
-            rate = self.rate
-            for g, u in zip(members, utilities, strict=True):
-                rate[g] += float(u) * winner.slope
+
+    def _pay_rates(self, winner: _Eval) -> None:
+        """Update each payer's rate bound; voters far below zero count as staying without money."""
+        e = self.e
+        q, rho, slope = winner.q, float(winner.rho), winner.slope
+        rate, full_rate, below, wallet, error = self.rate, self.full_rate, self.below, self.wallet, self.error
+        horizon = self.horizon
+        for g, u in zip(e.members[q], e.utilities[q], strict=True):
+            full = full_rate[g] + float(u) * slope
+            full_rate[g] = full
+            before = float(wallet[g])
+            depth = (before if before > 0 else below[g]) - rho * float(u)
+            if depth > 0:
+                rate[g] = full
+                continue
+            below[g] = depth
+            if -depth > full * horizon:
+                rate[g] = 0.0
+                self._keep(-depth, error[g] + float(u) * winner.err, -full)
+                if not self.certify:
+                    return
+            else:
+                rate[g] = full
 
     def _supporters_money(self, q: int, node: frozenset[int]) -> Num:
         total: Num = sum(map(mul, self.e.pick[q](self.wallet), self.e.weights[q]))

@@ -52,7 +52,11 @@ def pabutools_outcome(election: Election, rule: str) -> list[str]:
         Cost_Sat,
     )
     from pabutools.election.pabulib import parse_pabulib_from_string
-    from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares, sequential_phragmen
+    from pabutools.rules import (
+        greedy_utilitarian_welfare,
+        method_of_equal_shares,
+        sequential_phragmen,
+    )
 
     instance, profile = parse_pabulib_from_string(write_pb(election))
     sat: dict[str, Any] = {"cost": Cost_Sat, "card": Cardinality_Sat, "points": Additive_Cardinal_Sat,
