@@ -19,7 +19,7 @@ published file whose ballots break its own rules can still be recounted on reque
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -75,7 +75,7 @@ def parse_decimal(text: str) -> Fraction | None:
     return -value if text[:1] == "-" else value
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Project:
     """A project on the ballot. `cost` is exact: an int, or a Fraction for amounts such as 12.50.
 
@@ -85,28 +85,38 @@ class Project:
 
     id: str
     cost: Money
-    name: str = ""
-    extra: Mapping[str, str] = field(default_factory=dict)
+    name: str
+    extra: Mapping[str, str]
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.id, str) or not self.id or self.id != self.id.strip():
-            raise ElectionError(f"project id {self.id!r} must be non-empty text without surrounding spaces")
-        if any(ch in self.id for ch in ",;\r\n\""):
-            raise ElectionError(f"project id {self.id!r} may not contain , ; \" or a line break")
-        cost: object = self.cost
-        if isinstance(cost, bool) or not isinstance(cost, int | Fraction):
-            if isinstance(cost, Decimal) or (isinstance(cost, float) and cost.is_integer()):
-                object.__setattr__(self, "cost", Fraction(cost))
+    def __init__(self, id: str, cost: int | Fraction | Decimal, name: str = "",  # noqa: A002
+                 extra: Mapping[str, str] | None = None) -> None:
+        set_ = object.__setattr__
+        set_(self, "id", id)
+        set_(self, "name", name)
+        set_(self, "extra", dict(extra or {}))
+        if not isinstance(id, str) or not id or id != id.strip():
+            raise ElectionError(f"project id {id!r} must be non-empty text without surrounding spaces")
+        if any(ch in id for ch in ",;\r\n\""):
+            raise ElectionError(f"project id {id!r} may not contain , ; \" or a line break")
+        given: object = cost
+        exact: Money
+        if isinstance(given, bool) or not isinstance(given, int | Fraction | Decimal):
+            if isinstance(given, float) and given.is_integer():
+                exact = int(given)
             else:
-                raise ElectionError(f"project {self.id!r}: cost must be an int, Fraction or Decimal, not {self.cost!r}")
-        if isinstance(self.cost, Fraction) and self.cost.denominator == 1:
-            object.__setattr__(self, "cost", int(self.cost))
+                raise ElectionError(f"project {id!r}: cost must be an int, Fraction or Decimal, not {given!r}")
+        elif isinstance(given, Decimal):
+            exact = Fraction(given)
+        else:
+            exact = given
+        if isinstance(exact, Fraction) and exact.denominator == 1:
+            exact = int(exact)
+        set_(self, "cost", exact)
         if self.cost < 0:
             raise ElectionError(f"project {self.id!r}: cost {self.cost} is negative")
-        object.__setattr__(self, "extra", dict(self.extra))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Ballot:
     """One voter's ballot.
 
@@ -119,19 +129,20 @@ class Ballot:
 
     voter_id: str
     projects: tuple[str, ...]
-    points: tuple[Points, ...] | None = None
-    extra: Mapping[str, str] = field(default_factory=dict)
+    points: tuple[Points, ...] | None
+    extra: Mapping[str, str]
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.projects, tuple):
-            object.__setattr__(self, "projects", tuple(self.projects))
-        if self.points is not None:
-            points = self.points if isinstance(self.points, tuple) else tuple(self.points)
+    def __init__(self, voter_id: str, projects: Iterable[str], points: Iterable[Points] | None = None,
+                 extra: Mapping[str, str] | None = None) -> None:
+        set_ = object.__setattr__
+        set_(self, "voter_id", voter_id)
+        set_(self, "projects", projects if isinstance(projects, tuple) else tuple(projects))
+        if points is not None:
+            points = points if isinstance(points, tuple) else tuple(points)
             if any(isinstance(v, Fraction) and v.denominator == 1 for v in points):
                 points = tuple(int(v) if isinstance(v, Fraction) and v.denominator == 1 else v for v in points)
-            object.__setattr__(self, "points", points)
-        if not isinstance(self.extra, dict):
-            object.__setattr__(self, "extra", dict(self.extra))
+        set_(self, "points", points)
+        set_(self, "extra", extra if type(extra) is dict else dict(extra or {}))
 
     @classmethod
     def approval(cls, voter_id: str, project_ids: Iterable[str], **extra: str) -> Ballot:
@@ -156,7 +167,7 @@ class Ballot:
         return dict(zip(self.projects, self.points, strict=True))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Election:
     """A participatory-budgeting election.
 
@@ -169,19 +180,22 @@ class Election:
     projects: tuple[Project, ...]
     ballots: tuple[Ballot, ...]
     budget: Fraction
-    vote_type: str = "approval"
-    meta: Mapping[str, str] = field(default_factory=dict)
+    vote_type: str
+    meta: Mapping[str, str]
 
-    def __post_init__(self) -> None:
+    def __init__(self, projects: Iterable[Project], ballots: Iterable[Ballot],
+                 budget: int | Fraction | Decimal | str, vote_type: str = "approval",
+                 meta: Mapping[str, str] | None = None) -> None:
         set_ = object.__setattr__
-        set_(self, "projects", tuple(self.projects))
-        set_(self, "ballots", tuple(self.ballots))
-        set_(self, "budget", _as_exact(self.budget, "budget"))
+        set_(self, "projects", tuple(projects))
+        set_(self, "ballots", tuple(ballots))
+        set_(self, "budget", _as_exact(budget, "budget"))
+        set_(self, "vote_type", vote_type)
         if self.budget < 0:
             raise ElectionError(f"budget {self.budget} is negative")
         if self.vote_type not in VOTE_TYPES:
             raise ElectionError(f"vote type {self.vote_type!r} is not one of {', '.join(VOTE_TYPES)}")
-        set_(self, "meta", _clean_meta(self.meta, self.budget, self.vote_type))
+        set_(self, "meta", _clean_meta(meta or {}, self.budget, self.vote_type))
         for problem in structure_problems(self):
             raise ElectionError(problem.message)
 

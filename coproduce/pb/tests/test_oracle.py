@@ -38,12 +38,12 @@ def elections(draw: st.DrawFn, vote_types: tuple[str, ...] = ("approval", "cumul
         else:
             ballots.append(Ballot(f"v{v}", tuple(chosen)))
     total = sum(p.cost for p in projects)
-    budget = draw(st.integers(1, total + 20))
+    budget = draw(st.integers(1, int(total) + 20))
     return Election(projects, ballots, budget, vote_type)
 
 
 def pabutools_outcome(election: Election, rule: str) -> list[str]:
-    from pabutools.election import (
+    from pabutools.election import (  # type: ignore[import-untyped]
         Additive_Borda_Sat,
         Additive_Cardinal_Sat,
         ApprovalBallot,
@@ -51,8 +51,8 @@ def pabutools_outcome(election: Election, rule: str) -> list[str]:
         Cardinality_Sat,
         Cost_Sat,
     )
-    from pabutools.election.pabulib import parse_pabulib_from_string
-    from pabutools.rules import (
+    from pabutools.election.pabulib import parse_pabulib_from_string  # type: ignore[import-untyped]
+    from pabutools.rules import (  # type: ignore[import-untyped]
         greedy_utilitarian_welfare,
         method_of_equal_shares,
         sequential_phragmen,

@@ -13,6 +13,7 @@ from coproduce.pb import (
     ElectionError,
     PbError,
     PbFileError,
+    Problem,
     Project,
     constraint_problems,
     count,
@@ -52,7 +53,7 @@ v4;;
 """
 
 
-def lines_of(problems: list) -> list[tuple[int | None, str]]:
+def lines_of(problems: list[Problem]) -> list[tuple[int | None, str]]:
     return [(p.line, p.code) for p in problems if p.is_error]
 
 
@@ -220,7 +221,7 @@ def test_cumulative_election_built_in_code() -> None:
     [
         (lambda: Project("a,b", 1), "may not contain"),
         (lambda: Project("a", -1), "negative"),
-        (lambda: Project("a", 1.5), "int, Fraction or Decimal"),
+        (lambda: Project("a", 1.5), "int, Fraction or Decimal"),  # type: ignore[arg-type]
         (lambda: Election([Project("a", 1), Project("a", 2)], [], 5), "used twice"),
         (lambda: Election([Project("a", 1)], [Ballot("v", ("b",))], 5), "'b', which is not in the election"),
         (lambda: Election([Project("a", 1)], [Ballot("v", ("a", "a"))], 5), "more than once"),
