@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     settings.ALLOWED_HOSTS = ["testserver"]
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    demo_seed(log=lambda _message: None)
+    demo_seed(log=lambda _message: None, until="organisations")
     print(f"demo borough seeded in {time.perf_counter() - started:.1f} s; "
           f"{User.objects.filter(neighbourhood__isnull=False).count()} residents")
 

@@ -37,8 +37,12 @@ def demo_is_seeded() -> bool:
 
 
 @transaction.atomic
-def demo_seed(*, log: Callable[[str], None] = print, seed: int = DEMO_SEED) -> None:
+def demo_seed(*, log: Callable[[str], None] = print, seed: int = DEMO_SEED, until: str | None = None) -> None:
+    """Seed every app's demo data; with `until`, stop after that app (for tests and benchmarks)."""
     rng = random.Random(seed)
     for module in demo_modules():
-        log(f"Seeding {module.__name__.split('.')[1]}…")
+        label = module.__name__.split(".")[1]
+        log(f"Seeding {label}…")
         module.seed(rng=rng, log=log)
+        if label == until:
+            break
