@@ -131,26 +131,35 @@ class EqualShares:
         m = profile.m
         self.m = m
         self.mult = profile.mult
+        self.binary = profile.utility in ("cost", "card")
         members: list[list[int]] = [[] for _ in range(m)]
         utilities: list[list[int | Fraction]] = [[] for _ in range(m)]
-        for g, (items, utils) in enumerate(zip(profile.items, profile.utils, strict=True)):
-            for p, u in zip(items, utils, strict=True):
-                members[p].append(g)
-                utilities[p].append(u)
+        if self.binary:  # one utility per project: no need to collect it per voter group
+            for g, items in enumerate(profile.items):
+                for p in items:
+                    members[p].append(g)
+            same = [1] * m if profile.utility == "card" else list(self.cost)
+        else:
+            for g, (items, utils) in enumerate(zip(profile.items, profile.utils, strict=True)):
+                for p, u in zip(items, utils, strict=True):
+                    members[p].append(g)
+                    utilities[p].append(u)
         # supporters of each project as parallel tuples: group, voters in it, utility
         self.members: list[tuple[int, ...]] = [tuple(s) for s in members]
         self.pick: list[Picker] = [_picker(s) for s in members]
         everyone = list(self.mult)
         self.weights: list[tuple[int, ...]] = [pick(everyone) for pick in self.pick]
-        self.utilities: list[tuple[int | Fraction, ...]] = [tuple(us) for us in utilities]
-        totals: list[int | Fraction] = [sum(map(mul, w, us)) for w, us in zip(self.weights, self.utilities, strict=True)]
+        self.utilities: list[tuple[int | Fraction, ...]] = (
+            [(same[q],) * len(members[q]) for q in range(m)] if self.binary else [tuple(us) for us in utilities])
+        totals: list[int | Fraction] = (
+            [same[q] * sum(self.weights[q]) for q in range(m)] if self.binary
+            else [sum(map(mul, w, us)) for w, us in zip(self.weights, self.utilities, strict=True)])
         self.total_utility = totals
         self.supporter_count = [sum(w) for w in self.weights]
         self.top_utility: list[float] = [float(max(us)) if us else 0.0 for us in self.utilities]
         self.eligible = [q for q in range(m) if totals[q] > 0 and self.cost[q] > 0]
         self.free = [q for q in range(m) if totals[q] > 0 and self.cost[q] == 0]
         self.unsupported = [q for q in range(m) if totals[q] <= 0]
-        self.binary = profile.utility in ("cost", "card")
         if strategy == "auto":
             strategy = choose_strategy(profile)
         if strategy not in STRATEGIES:

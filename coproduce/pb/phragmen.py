@@ -29,12 +29,13 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
     ids, cost = profile.projects.ids, profile.projects.cost
     m = profile.m
     supporters = profile.supporters()
-    approvals = [sum(profile.mult[g] for g in s) for s in supporters]
+    mult = profile.mult
+    approvals = [sum(mult[g] for g in s) for s in supporters]
+    # every supporter of the project bought in round t ends with the same load: levels[t]
     levels: list[Fraction] = [Fraction(0)]
     level_of = [0] * len(profile.items)
-    # voters of each project at each load level; float and exact sum of their loads
-    at_level: list[dict[int, int]] = [{0: approvals[q]} if approvals[q] else {} for q in range(m)]
-    load_sum = [0.0] * m
+    load_of = [0.0] * len(profile.items)
+    load_sum = [0.0] * m  # supporters' loads in total, in floats (exact values are recomputed)
     remaining = {q for q in range(m) if cost[q] <= budget}
     rounds: list[Round] = []
     over = [q for q in range(m) if cost[q] > budget]
@@ -45,7 +46,11 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
     chosen: list[int] = []
 
     def exact_load(q: int) -> Fraction:
-        total = sum((count * levels[level] for level, count in at_level[q].items()), Fraction(0))
+        voters_at: dict[int, int] = {}
+        for g in supporters[q]:
+            level = level_of[g]
+            voters_at[level] = voters_at.get(level, 0) + mult[g]
+        total = sum((count * levels[level] for level, count in voters_at.items() if level), Fraction(0))
         return (total + cost[q]) / approvals[q]
 
     while remaining:
@@ -83,23 +88,14 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
         if best is not None:
             levels.append(best)
             new_level = len(levels) - 1
-            moved: dict[tuple[int, int], int] = {}
-            for g in supporters[q]:
-                old = level_of[g]
-                level_of[g] = new_level
-                w = profile.mult[g]
-                for p in profile.items[g]:
-                    moved[(p, old)] = moved.get((p, old), 0) + w
             best_float = float(best)
-            for (p, old), w in moved.items():
-                counts = at_level[p]
-                left_at_old = counts[old] - w
-                if left_at_old:
-                    counts[old] = left_at_old
-                else:
-                    del counts[old]
-                counts[new_level] = counts.get(new_level, 0) + w
-                load_sum[p] += w * (best_float - float(levels[old]))
+            items = profile.items
+            for g in supporters[q]:
+                rise = mult[g] * (best_float - load_of[g])
+                load_of[g] = best_float
+                level_of[g] = new_level
+                for p in items[g]:
+                    load_sum[p] += rise
         rounds.append(Round(len(rounds) + 1, ids[q], float(best) if best is not None else math.inf,
                             float(best) if best is not None else None, approvals[q], approvals[q],
                             money_left=float(budget - spent), tied_with=tuple(ids[t] for t in tied[1:]),

@@ -96,14 +96,33 @@ def build_profile(election: Election, utility: str, *, projects: Projects | None
         raise ValueError(f"unknown utility {utility!r}")
     projects = projects or Projects.of(election)
     index, cost = projects.index, projects.cost
-    grouped: Counter[tuple[tuple[int, ...], tuple[Points, ...]]] = Counter()
+    position_of = index.__getitem__
+    if utility in ("cost", "card"):
+        # approval projection: the listed projects, as a sorted set of numbers
+        by_set: dict[tuple[int, ...], int] = {}
+        for listed, _, count in _distinct_ballots(election):
+            key = tuple(sorted(set(map(position_of, listed))))
+            by_set[key] = by_set.get(key, 0) + count
+        items = tuple(by_set)
+        mult = tuple(by_set.values())
+        if utility == "card":
+            utils: tuple[tuple[Points, ...], ...] = tuple((1,) * len(key) for key in items)
+        else:
+            utils = tuple(tuple(cost[p] for p in key) for key in items)
+        if utility == "cost" and not keep_non_positive and cost and min(cost) == 0:
+            pairs_kept = [tuple((p, u) for p, u in zip(key, us, strict=True) if u > 0) for key, us in zip(items, utils, strict=True)]
+            merged: dict[tuple[tuple[int, ...], tuple[Points, ...]], int] = {}
+            for kept, count in zip(pairs_kept, mult, strict=True):
+                k = (tuple(p for p, _ in kept), tuple(u for _, u in kept))
+                merged[k] = merged.get(k, 0) + count
+            items = tuple(k[0] for k in merged)
+            utils = tuple(k[1] for k in merged)
+            mult = tuple(merged.values())
+        return Profile(projects, utility, len(election.ballots), items, utils, mult)
+    grouped: dict[tuple[tuple[int, ...], tuple[Points, ...]], int] = {}
     for listed, points, count in _distinct_ballots(election):
         pairs: dict[int, Points]
-        if utility == "cost":
-            pairs = {index[p]: cost[index[p]] for p in listed}
-        elif utility == "card":
-            pairs = dict.fromkeys((index[p] for p in listed), 1)
-        elif utility == "points":
+        if utility == "points":
             pairs = {index[p]: v for p, v in zip(listed, points or (), strict=True)}
         else:
             length = len(listed)
@@ -113,11 +132,10 @@ def build_profile(election: Election, utility: str, *, projects: Projects | None
         else:
             pairs = {p: u for p, u in pairs.items() if u != 0}
         ordered = sorted(pairs.items())
-        grouped[(tuple(p for p, _ in ordered), tuple(u for _, u in ordered))] += count
-    items = tuple(k[0] for k in grouped)
-    utils = tuple(k[1] for k in grouped)
-    mult = tuple(grouped.values())
-    return Profile(projects, utility, len(election.ballots), items, utils, mult)
+        pair_key = (tuple(p for p, _ in ordered), tuple(u for _, u in ordered))
+        grouped[pair_key] = grouped.get(pair_key, 0) + count
+    return Profile(projects, utility, len(election.ballots), tuple(k[0] for k in grouped),
+                   tuple(k[1] for k in grouped), tuple(grouped.values()))
 
 
 def approval_counts(election: Election, projects: Projects) -> list[int]:

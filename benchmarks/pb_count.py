@@ -1,0 +1,275 @@
+"""coproduce.pb against pabutools 1.2.3 on every shared pabulib instance, rule by rule.
+
+    python -m benchmarks pb_count                      # every instance and rule (several minutes)
+    python -m benchmarks pb_count -- --only Krakow      # instances whose file name contains "Krakow"
+    python -m benchmarks pb_count -- --max-voters 20000 # a quicker run; skipped instances are listed
+
+For each instance and rule it prints pabutools' time, ours and the ratio, checks that both give
+the outcome recorded in expected_pabutools.json, then prints the geometric mean of the ratios
+(per rule, for the Equal Shares rules, for Phragmén, and overall), Kraków 2024's parse time
+against its count times, and the peak memory of parsing and counting Kraków 2024.
+
+Times are wall-clock seconds (`time.perf_counter`), measured for both libraries the same way,
+in the same process, one after the other; a call that takes under 50 ms is repeated and the
+best of five kept (for both). On a shared machine the times are noisy; the ratios much less so.
+The calls are exactly those recorded in expected_pabutools.json. pabutools is stopped once it has used `--enough`
+times our time (default 60×) or `--cap` seconds: the ratio is then a lower bound, shown as
+">60", and the geometric means that include one are marked "≥". pabutools (GPL) is used here
+only as the reference; coproduce.pb never imports it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import math
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PABULIB = Path(os.environ.get("COPRODUCE_SHARED_DIR", ROOT.parent / "shared")) / "data" / "pabulib"
+LARGEST = "Poland_Krakow_2024.pb"
+REPEAT_BELOW = 0.05
+MES_RULES = ("mes_cost", "mes_card", "mes_cost_add1", "mes_card_add1", "mes_points", "mes_borda")
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: object) -> None:
+    raise _OutOfTime
+
+
+def limited(call: Callable[[], Any], seconds: float) -> tuple[float, Any, bool]:
+    """(seconds, result, finished) of `call`, stopped after `seconds`; quick calls: best of five."""
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
+    started = time.perf_counter()
+    try:
+        result = call()
+        finished = True
+    except _OutOfTime:
+        result, finished = None, False
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    elapsed = time.perf_counter() - started
+    if finished and elapsed < REPEAT_BELOW:
+        elapsed = min(elapsed, timed(call)[0])
+    return elapsed, result, finished
+
+
+def timed(call: Callable[[], Any], *, repeats: int = 5) -> tuple[float, Any]:
+    """Seconds of `call` (the best of several runs when it is quick) and its result."""
+    started = time.perf_counter()
+    result = call()
+    best = time.perf_counter() - started
+    if best < REPEAT_BELOW:
+        for _ in range(repeats - 1):
+            started = time.perf_counter()
+            call()
+            best = min(best, time.perf_counter() - started)
+    return best, result
+
+
+@dataclass
+class Row:
+    instance: str
+    rule: str
+    ours: float
+    theirs: float
+    finished: bool
+    same: bool | None
+
+    @property
+    def ratio(self) -> float:
+        return max(self.theirs, 1e-6) / max(self.ours, 1e-6)
+
+
+def pabutools_call(rule: str, instance: Any, profile: Any, add1_results: dict[str, Any]) -> Callable[[], Any]:
+    """The exact call recorded in expected_pabutools.json for this rule."""
+    from pabutools.election import (
+        Additive_Borda_Sat,
+        Additive_Cardinal_Sat,
+        ApprovalBallot,
+        ApprovalProfile,
+        Cardinality_Sat,
+        Cost_Sat,
+    )
+    from pabutools.rules import (
+        greedy_utilitarian_welfare,
+        method_of_equal_shares,
+        sequential_phragmen,
+    )
+
+    sat = {"cost": Cost_Sat, "card": Cardinality_Sat, "points": Additive_Cardinal_Sat, "borda": Additive_Borda_Sat}
+    kind = rule.split("_")[1]
+    if rule == "seq_phragmen":
+        def phragmen() -> Any:
+            approval = profile
+            if not isinstance(profile, ApprovalProfile):
+                approval = ApprovalProfile([ApprovalBallot(list(b)) for b in profile])
+            return sequential_phragmen(instance, approval)
+        return phragmen
+    if rule.endswith("_then_greedy_cost"):
+        base = add1_results[rule.removesuffix("_then_greedy_cost")]
+        return lambda: greedy_utilitarian_welfare(instance, profile, sat_class=Cost_Sat,
+                                                  initial_budget_allocation=base)
+    if rule.startswith("greedy_"):
+        extra = {"is_sat_additive": True} if kind == "borda" else {}
+        return lambda: greedy_utilitarian_welfare(instance, profile, sat_class=sat[kind], **extra)
+    if rule.endswith("_add1"):
+        return lambda: method_of_equal_shares(instance, profile.as_multiprofile(), sat_class=sat[kind],
+                                              voter_budget_increment=1)
+    return lambda: method_of_equal_shares(instance, profile, sat_class=sat[kind])
+
+
+def geometric_mean(values: list[float]) -> float:
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
+
+
+def summarise(title: str, rows: list[Row]) -> str:
+    if not rows:
+        return f"{title:<34} (no instances)"
+    bound = any(not r.finished for r in rows)
+    mean = geometric_mean([r.ratio for r in rows])
+    note = f"  ({sum(not r.finished for r in rows)} lower bounds)" if bound else ""
+    return f"{title:<34} {'≥' if bound else ' '}{mean:8.1f}×  over {len(rows):3d} instances{note}"
+
+
+def peak_memory(path: Path, rules: list[str]) -> tuple[float, str]:
+    """Peak resident memory (MB) of a fresh process that reads `path` and counts it with every rule."""
+    code = (
+        "import resource, sys\n"
+        "from coproduce.pb import read_pb, count\n"
+        f"election = read_pb({str(path)!r})\n"
+        f"for rule in {rules!r}:\n"
+        "    count(election, rule)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if done.returncode != 0:
+        return float("nan"), done.stderr.strip().splitlines()[-1] if done.stderr else "failed"
+    return int(done.stdout.strip()) / 1024, ""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks pb_count", description=__doc__.splitlines()[0])
+    parser.add_argument("--only", action="append", default=[], metavar="TEXT",
+                        help="only instances whose file name contains TEXT (repeatable)")
+    parser.add_argument("--max-voters", type=int, default=0,
+                        help="skip instances with more voters (0 = no limit); skipped ones are listed")
+    parser.add_argument("--enough", type=float, default=60.0,
+                        help="stop pabutools once it has used this many times our time (0 = never)")
+    parser.add_argument("--cap", type=float, default=30.0, help="stop any pabutools call after this many seconds")
+    parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory measurement")
+    args = parser.parse_args(argv or [])
+
+    from pabutools.election.pabulib import parse_pabulib
+
+    from coproduce.pb import RULES, count, read_pb
+
+    expected = json.loads((PABULIB / "expected_pabutools.json").read_text(encoding="utf-8"))["instances"]
+    names = sorted(expected, key=lambda n: expected[n]["num_voters"] * expected[n]["num_projects"])
+    if args.only:
+        names = [n for n in names if any(text in n for text in args.only)]
+    skipped = [n for n in names if args.max_voters and expected[n]["num_voters"] > args.max_voters]
+    names = [n for n in names if n not in skipped]
+
+    rows: list[Row] = []
+    parse_times: dict[str, tuple[float, float]] = {}
+    largest_counts: dict[str, float] = {}
+    mismatches: list[str] = []
+    started = time.perf_counter()
+    print(f"{'instance':<44} {'rule':<31} {'pabutools s':>11} {'ours s':>9} {'ratio':>9}  outcome")
+    for name in names:
+        path = PABULIB / name
+        ours_parse, loaded = timed(lambda path=path: read_pb(path, check_constraints=False), repeats=3)
+        election = loaded
+        theirs_parse, (instance, profile) = timed(lambda path=path: parse_pabulib(str(path)), repeats=1)
+        parse_times[name] = (theirs_parse, ours_parse)
+        add1_results: dict[str, Any] = {}
+        add1_seconds: dict[str, float] = {}
+        for rule, reference in expected[name]["rules"].items():
+            if rule not in RULES:
+                continue
+            ours, outcome = timed(lambda rule=rule, election=election: count(election, rule))
+            if name == LARGEST:
+                largest_counts[rule] = ours
+            if rule.endswith("_then_greedy_cost") and rule.removesuffix("_then_greedy_cost") not in add1_results:
+                theirs, finished, result = math.inf, False, None  # the add1 stage did not finish
+                limit = add1_seconds.get(rule.removesuffix("_then_greedy_cost"), 0.0)
+            else:
+                budget = args.cap if not args.enough else min(args.cap, max(0.5, args.enough * ours))
+                theirs, result, finished = limited(pabutools_call(rule, instance, profile, add1_results), budget)
+                if rule.endswith("_then_greedy_cost"):  # pabutools: add1, then the greedy completion
+                    theirs += add1_seconds[rule.removesuffix("_then_greedy_cost")]
+                limit = theirs
+            if rule.endswith("_add1"):
+                add1_seconds[rule] = theirs
+                if finished:
+                    add1_results[rule] = result
+            if not finished:
+                theirs = limit
+            same: bool | None = None
+            if reference["status"] == "ok":
+                selected = sorted(outcome.selected) if rule == "seq_phragmen" else list(outcome.selected)
+                same = selected == reference["selected"]
+                if finished and result is not None:
+                    same = same and sorted(p.name for p in result) == sorted(outcome.selected)
+                if not same:
+                    mismatches.append(f"{name} {rule}")
+            row = Row(name, rule, ours, theirs, finished, same)
+            rows.append(row)
+            shown = f"{theirs:11.3f}" if finished else f">{theirs:10.2f}"
+            ratio = f"{row.ratio:9.1f}" if finished else f">{row.ratio:8.1f}"
+            verdict = {True: "same", False: "DIFFERENT", None: "(no reference)"}[same]
+            print(f"{name[:44]:<44} {rule:<31} {shown} {ours:9.4f} {ratio}  {verdict}", flush=True)
+        del instance, profile, election, add1_results
+        gc.collect()
+
+    print()
+    print(f"Geometric mean of pabutools time / coproduce.pb time ({len(names)} instances):")
+    for rule in RULES:
+        print("  " + summarise(rule, [r for r in rows if r.rule == rule]))
+    print("  " + summarise("Equal Shares rules (all mes_*)", [r for r in rows if r.rule.startswith("mes_")
+                                                              and not r.rule.endswith("_then_greedy_cost")]))
+    print("  " + summarise("Equal Shares + Phragmén", [r for r in rows if r.rule in MES_RULES
+                                                       or r.rule == "seq_phragmen"]))
+    print("  " + summarise("every rule", rows))
+    if skipped:
+        print(f"Skipped ({len(skipped)}, more than {args.max_voters} voters): {', '.join(skipped)}")
+    if mismatches:
+        print(f"OUTCOMES DIFFERENT FROM THE REFERENCE: {', '.join(mismatches)}")
+    else:
+        print("Every outcome equals the reference (expected_pabutools.json) and pabutools' own run.")
+
+    if LARGEST in parse_times:
+        theirs_parse, ours_parse = parse_times[LARGEST]
+        slowest = max(largest_counts, key=lambda r: largest_counts[r])
+        print(f"\n{LARGEST}: parse {ours_parse:.3f} s (pabutools {theirs_parse:.3f} s); counting, per rule:")
+        for rule, seconds in largest_counts.items():
+            print(f"  {rule:<31} {seconds:7.3f} s = {seconds / ours_parse:4.2f} × parse")
+        print(f"  slowest: {slowest}, {largest_counts[slowest] / ours_parse:.2f} × the parse time (target ≤ 2)")
+        if not args.no_memory:
+            megabytes, problem = peak_memory(PABULIB / LARGEST, list(largest_counts))
+            print(f"  peak memory, reading it and counting it with every rule in a fresh process: "
+                  f"{megabytes:.0f} MB (target < 500 MB) {problem}".rstrip())
+    print(f"\nbenchmark wall time {time.perf_counter() - started:.0f} s; "
+          f"peak memory of this process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    return 1 if mismatches else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
