@@ -46,21 +46,27 @@ class _OutOfTime(Exception):
     pass
 
 
-def _alarm(signum: int, frame: object) -> None:
-    raise _OutOfTime
-
-
 def limited(call: Callable[[], Any], seconds: float) -> tuple[float, Any, bool]:
     """(seconds, result, finished) of `call`, stopped after `seconds`; quick calls: best of five."""
-    previous = signal.signal(signal.SIGALRM, _alarm)
+    armed = [True]
+
+    def alarm(signum: int, frame: object) -> None:
+        if armed[0]:
+            raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, alarm)
     signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
     started = time.perf_counter()
+    result: Any = None
+    finished = False
     try:
         result = call()
+        armed[0] = False
         finished = True
     except _OutOfTime:
-        result, finished = None, False
+        pass
     finally:
+        armed[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     elapsed = time.perf_counter() - started

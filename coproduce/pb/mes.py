@@ -104,11 +104,18 @@ class _Eval:
     err: float
     slope: float  # bound on |d rho / d b|
     money: Num  # supporters' money in total
-    exact: Fraction | None  # the exact price, when known without exact arithmetic
+    exact: Fraction | tuple[Money, int | Fraction] | None  # exact price (or cost, utility) when known
     entries: list[_Entry]  # pattern strategy: supporters by pattern, in order of money per utility
     poor: int  # entries[:poor] (or the first `poor` groups in order) pay everything they have
     order: list[int] | None = None  # group strategy: supporters in order of money per utility
     money_now: tuple[Num, ...] = ()  # group strategy: supporters' money before paying
+    # group strategy: (voters who had nothing, who paid all they had, who paid in full, money after)
+    payments: tuple[int, int, int, Num] | None = None
+
+    def exact_price(self) -> Fraction | None:
+        if isinstance(self.exact, tuple):
+            self.exact = Fraction(self.exact[0]) / self.exact[1]
+        return self.exact
 
 
 @dataclass
@@ -357,8 +364,12 @@ class _Pass:
         remaining = set(e.eligible)
         lower: dict[int, tuple[Num, float, float]] = {}
         for q in e.eligible:
-            start = Fraction(e.cost[q]) / Fraction(e.total_utility[q])
-            lower[q] = (start, 0.0, 0.0) if self.exact else (float(start), EPS * float(start), 0.0)
+            if self.exact:
+                lower[q] = (Fraction(e.cost[q]) / Fraction(e.total_utility[q]), 0.0, 0.0)
+            else:
+                start = float(e.cost[q]) / float(e.total_utility[q])
+                lower[q] = (start, 4 * EPS * start, 0.0)
+        bound_of = {q: value for q, (value, _, _) in lower.items()}
         rounds: list[Round] = []
         money_left = self.b_exact * e.profile.voters
         if self.record:
@@ -367,7 +378,7 @@ class _Pass:
         number = len(rounds)
         while True:
             number += 1
-            order = sorted(remaining, key=lambda q: lower[q][0])
+            order = sorted(remaining, key=bound_of.__getitem__)
             evaluated: list[_Eval] = []
             dropped: list[Dropped] = []
             best: _Eval | None = None
@@ -386,6 +397,7 @@ class _Pass:
                                                float(self._supporters_money(q, nodes[-1]))))
                     continue
                 lower[q] = (found.rho, found.err, found.slope)
+                bound_of[q] = found.rho
                 evaluated.append(found)
                 if best is None or found.rho < best.rho or (found.rho == best.rho and found.q < best.q):
                     best = found
@@ -428,11 +440,11 @@ class _Pass:
         if not close:
             return best, []
         group = [best, *close]
-        values = [x.exact for x in group]
+        values = [x.exact_price() for x in group]
         if any(v is None for v in values):
             raise _Uncertain
         low = min(v for v in values if v is not None)
-        tied = sorted(x.q for x in group if x.exact == low)
+        tied = sorted(x.q for x in group if x.exact_price() == low)
         winner = next(x for x in group if x.q == tied[0])
         if self.certify:
             for x in group:
@@ -613,8 +625,7 @@ class _PatternPass(_Pass):
             raise _Uncertain
         err = (near_err + EPS * (len(entries) + 2) * (cost + total)) / float(sure_rich) + 4 * EPS * rho
         slope = poor_slope / float(sure_rich) * (1 + 4 * EPS * len(entries))
-        exact_value = Fraction(cost) / sure_rich if all_sure else None
-        return _Eval(q, rho, err, slope, total, exact_value, entries, poor)
+        return _Eval(q, rho, err, slope, total, (cost, sure_rich) if all_sure else None, entries, poor)
 
     def _supporters_money(self, q: int, node: frozenset[int]) -> Num:
         hist = self.e.histogram(q, node)
@@ -664,8 +675,12 @@ class _GroupPass(_Pass):
                 rho0 = cost / float(whole)
                 reach = rho0 * share
                 if min(money) - reach > max(errors) + 4 * EPS * reach:  # nobody runs out of money
-                    return _Eval(q, rho0, 4 * EPS * rho0, 0.0, total, Fraction(cost) / whole, [], 0,
-                                 list(range(size)), money)
+                    payments = None
+                    if self.record:
+                        nothing = sum(w for m, w in zip(money, weights, strict=True) if m == 0)
+                        count = sum(weights)
+                        payments = (nothing, 0, count - nothing, total - rho0 * share * count)
+                    return _Eval(q, rho0, 4 * EPS * rho0, 0.0, total, (cost, whole), [], 0, None, money, payments)
             keys: tuple[Num, ...] | list[Num] = money
         else:
             keys = list(map(truediv, money, utilities))
@@ -704,9 +719,14 @@ class _GroupPass(_Pass):
                 low = middle + 1
         poor = low
         rho = price(poor)
+        payments = None
+        if self.record:
+            nothing = sum(w for m, w in zip(money, weights, strict=True) if m == 0)
+            after = (total - paid_before[poor]) - rho * (whole_n - used_before[poor])
+            payments = (nothing, counted[poor] - nothing, counted[size] - counted[poor], after)
         if self.exact:
             assert isinstance(rho, Fraction)
-            return _Eval(q, rho, 0.0, 0.0, total, rho, [], poor, order, money)
+            return _Eval(q, rho, 0.0, 0.0, total, rho, [], poor, order, money, payments)
         rho = float(rho)
         # supporters near the poor/rich boundary count as possibly poor in the error bound
         tolerance = max(errors) / float(min(utilities)) + 4 * EPS * rho
@@ -724,21 +744,11 @@ class _GroupPass(_Pass):
             rates = e.pick[q](self.rate)
             slope = sum(map(mul, _picker(unsure)(rates), _picker(unsure)(weights))) / sure_rich
             slope *= 1 + 4 * EPS * near
-        return _Eval(q, rho, err, slope, total, None, [], poor, order, money)
+        return _Eval(q, rho, err, slope, total, None, [], poor, order, money, payments)
 
     def _payments(self, winner: _Eval) -> tuple[int, int, int, Num]:
-        full = all_left = nothing = 0
-        after: Num = 0.0
-        weights, utilities = self.e.weights[winner.q], self.e.utilities[winner.q]
-        for position, i in enumerate(winner.order or ()):
-            money = winner.money_now[i]
-            if money == 0:
-                nothing += weights[i]
-            elif position < winner.poor:
-                all_left += weights[i]
-            else:
-                full += weights[i]
-                after += weights[i] * (money - winner.rho * utilities[i])
+        assert winner.payments is not None
+        nothing, all_left, full, after = winner.payments
         return full, all_left, nothing, after
 
     def _pay(self, winner: _Eval) -> None:
