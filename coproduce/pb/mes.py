@@ -70,6 +70,10 @@ def choose_strategy(profile: Profile) -> str:
 Picker = Callable[[Sequence[Any]], tuple[Any, ...]]
 
 
+def _first(entry: tuple[Any, ...]) -> Any:
+    return entry[0]
+
+
 def _picker(indexes: Sequence[int]) -> Picker:
     """A function returning the values at `indexes` of a sequence, as a tuple (C speed)."""
     if len(indexes) == 1:
@@ -81,20 +85,17 @@ def _picker(indexes: Sequence[int]) -> Picker:
     return getter
 
 
+#: A histogram as parallel tuples: (picker of pattern values, utilities, voters, pattern numbers)
+Arrays = tuple[Picker, tuple[int | Fraction, ...], tuple[int, ...], tuple[int, ...]]
+
+
 class _Uncertain(Exception):
     """A float decision was too close to call: the pass is re-run in exact arithmetic."""
 
 
-@dataclass
-class _Entry:
-    """Supporters of a project who share one pattern and one utility for it."""
-
-    key: Num  # money left / utility
-    money: Num
-    utility: int | Fraction
-    weight: int
-    err: float
-    slope: float
+#: Supporters of a project who share one pattern and one utility for it:
+#: (money left / utility, money left, utility, voters, error bound of the money, its rate bound)
+_Entry = tuple[Num, Num, int | Fraction, int, float, float]
 
 
 @dataclass
@@ -183,6 +184,17 @@ class EqualShares:
         self._pattern_ids: dict[Pattern, int] = {(): 0}
         self.patterns: list[Pattern] = [()]
         self._nodes_of: dict[int, list[frozenset[int]]] = {}
+        self._arrays: dict[tuple[frozenset[int], int], Arrays] = {}
+
+    def arrays(self, node: frozenset[int], q: int, hist: dict[HistKey, int]) -> Arrays:
+        """A histogram as (picker of its patterns' values, utilities, voters, pattern numbers)."""
+        found = self._arrays.get((node, q))
+        if found is None:
+            keys = list(hist)
+            pids = tuple(pid for pid, _ in keys)
+            found = (_picker(pids), tuple(u for _, u in keys), tuple(hist.values()), pids)
+            self._arrays[(node, q)] = found
+        return found
 
     def prepare_patterns(self) -> None:
         """Build what the pattern strategy needs (once)."""
@@ -216,11 +228,22 @@ class EqualShares:
             self.patterns.append(pattern)
         return found
 
-    def nearest(self, q: int, node: frozenset[int]) -> tuple[frozenset[int], dict[HistKey, int]]:
-        """The cached histogram of q for the largest set of choices contained in `node`."""
-        found = self._cache.get((node, q))
+    def nearest(self, q: int, node: frozenset[int],
+                chain: list[frozenset[int]] | None = None) -> tuple[frozenset[int], dict[HistKey, int]]:
+        """A cached histogram of q for a large set of choices contained in `node`.
+
+        `chain` (the sets of choices of the current count, ending with `node`) is searched
+        first, from the latest; otherwise every cached set for q is considered.
+        """
+        cache = self._cache
+        found = cache.get((node, q))
         if found is not None:
             return node, found
+        if chain:
+            for earlier in reversed(chain):
+                found = cache.get((earlier, q))
+                if found is not None:
+                    return earlier, found
         best: frozenset[int] = frozenset()
         for known in self._nodes_of.get(q, ()):
             if len(known) > len(best) and known <= node:
@@ -269,6 +292,7 @@ class EqualShares:
         if self._cache_size > CACHE_LIMIT:
             self._cache.clear()
             self._nodes_of.clear()
+            self._arrays.clear()
             self._cache_size = 0
         self._cache[(node, q)] = hist
         self._nodes_of.setdefault(q, []).append(node)
@@ -316,6 +340,7 @@ class _Pass:
         self.rho_err: dict[int, float] = {}
         self.rho_slope: dict[int, float] = {}  # bound on |d rho / d b|
         self.limit = math.inf
+        self.chain: list[frozenset[int]] = []  # the sets of choices so far in this count
 
     # Certification. Along an interval of b over which the sequence of choices is the same,
     # every price is non-increasing in b and every voter's money non-decreasing, and their
@@ -347,20 +372,21 @@ class _Pass:
         """Supporters who paid in full, paid all they had, had nothing; their money after."""
         full = all_left = nothing = 0
         after: Num = 0.0
-        for i, entry in enumerate(winner.entries):
-            if entry.money == 0:
-                nothing += entry.weight
+        for i, (_, money, utility, weight, _, _) in enumerate(winner.entries):
+            if money == 0:
+                nothing += weight
             elif i < winner.poor:
-                all_left += entry.weight
+                all_left += weight
             else:
-                full += entry.weight
-                after += entry.weight * (entry.money - winner.rho * entry.utility)
+                full += weight
+                after += weight * (money - winner.rho * utility)
         return full, all_left, nothing, after
 
     def run(self) -> PassResult:
         e = self.e
         chosen: list[int] = []
         nodes: list[frozenset[int]] = [frozenset()]
+        self.chain = nodes
         remaining = set(e.eligible)
         lower: dict[int, tuple[Num, float, float]] = {}
         for q in e.eligible:
@@ -414,9 +440,18 @@ class _Pass:
                         self._keep_tie(winner, other)
                     elif other is not winner:
                         self._keep(float(other.rho) - top, other.err + winner.err, -other.slope)
+                # the projects not examined this round must stay dearer than the winner
+                limit, floor = self.limit, top + winner.err
                 for q in pruned:
                     bound, bound_err, bound_slope = lower[q]
-                    self._keep(float(bound) - top, bound_err + winner.err, -bound_slope)
+                    gap = float(bound) - bound_err - floor
+                    if gap <= 0:
+                        limit = 0.0
+                        break
+                    if bound_slope > 0 and gap < bound_slope * limit:
+                        limit = gap / bound_slope
+                if limit < self.limit:
+                    self._keep(limit, 0.0, -1.0)
             q = winner.q
             chosen.append(q)
             remaining.discard(q)
@@ -497,6 +532,13 @@ class _PatternPass(_Pass):
                  certify_min: float = 0.0) -> None:
         super().__init__(engine, b, exact=exact, certify=certify, record=record, certify_min=certify_min)
         self.money: dict[int, tuple[Num, float, float]] = {0: (self.b, 0.0 if exact else EPS * float(b), 1.0)}
+        # float strategy: money, error bound and rate bound of each pattern, by pattern number
+        size = len(engine.patterns)
+        self.value: list[float | None] = [None] * size
+        self.error: list[float] = [0.0] * size
+        self.rate: list[float] = [0.0] * size
+        if not exact:
+            self.value[0], self.error[0], self.rate[0] = float(b), EPS * float(b), 1.0
 
     def _money(self, pid: int) -> tuple[Num, float, float]:
         """(money left, error bound, bound on d/db) for voters with this pattern."""
@@ -527,14 +569,36 @@ class _PatternPass(_Pass):
             else:
                 result = (0.0, max(0.0, value + err), slope)
         self.money[pid] = result
+        if not self.exact:
+            if pid >= len(self.value):
+                grow = len(self.e.patterns) - len(self.value)
+                self.value.extend([None] * grow)
+                self.error.extend([0.0] * grow)
+                self.rate.extend([0.0] * grow)
+            self.value[pid], self.error[pid], self.rate[pid] = result  # type: ignore[assignment]
         return result
+
+    def _vectors(self, pick: Picker, pids: tuple[int, ...]) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        """Money and error bound of each entry of a histogram (computing new patterns first)."""
+        grow = len(self.e.patterns) - len(self.value)  # patterns created since this pass began
+        if grow:
+            self.value.extend([None] * grow)
+            self.error.extend([0.0] * grow)
+            self.rate.extend([0.0] * grow)
+        values = pick(self.value)
+        if None in values:
+            for pid, value in zip(pids, values, strict=True):
+                if value is None:
+                    self._money(pid)
+            values = pick(self.value)
+        return values, pick(self.error)
 
     def _evaluate(self, q: int, node: frozenset[int]) -> _Eval | None:
         """Price of q now, or None if its supporters cannot afford it."""
         e = self.e
         cost = e.cost[q]
-        near = e.nearest(q, node)
-        if near[0] != node and self._cannot_afford(near[1], cost):
+        near = e.nearest(q, node, self.chain)
+        if near[0] != node and self._cannot_afford(near[1], cost, near[0], q):
             return None  # even with the money they had at an earlier stage
         hist = e.histogram(q, node, near)
         known = self.money.get
@@ -549,41 +613,52 @@ class _PatternPass(_Pass):
             if total < cost:
                 return None
         else:
-            total = total_err = 0.0
-            for (pid, u), w in hist.items():
-                found = known(pid) or self._money(pid)
-                rows.append((found, u, w))
-                total += w * found[0]
-                total_err += w * found[1]
-            total_err += EPS * (len(rows) + 2) * total
+            pick, utilities, weights, pids = e.arrays(node, q, hist)
+            values, errors = self._vectors(pick, pids)
+            total = sum(map(mul, values, weights))
+            total_err = sum(map(mul, errors, weights)) + EPS * (len(values) + 2) * total
             if total < cost - total_err:
                 if self.certify:
-                    self._keep(cost - total, total_err, -sum(w * found[2] for found, _, w in rows))
+                    self._keep(float(cost - total), total_err, -sum(map(mul, pick(self.rate), weights)))
                 return None
             if total < cost + total_err:
                 raise _Uncertain
-        entries = [_Entry(found[0] / u, found[0], u, w, found[1], found[2]) for found, u, w in rows]
-        entries.sort(key=lambda entry: entry.key)
+            rates = pick(self.rate)
+            entries_float: list[_Entry] = list(zip(map(truediv, values, utilities), values, utilities, weights,
+                                                   errors, rates, strict=True))
+        entries: list[_Entry] = entries_float if not self.exact else [
+            (found[0] / u, found[0], u, w, found[1], found[2]) for found, u, w in rows]
+        entries.sort(key=_first)
         weight_utility: Num = Fraction(self.e.total_utility[q]) if self.exact else float(self.e.total_utility[q])
         paid: Num = Fraction(0) if self.exact else 0.0
         poor = 0
         rho: Num = 0
-        for entry in entries:
+        for _, money, utility, weight, _, _ in entries:
             if weight_utility <= 0:
                 raise _Uncertain  # only possible through rounding
             rho = (cost - paid) / weight_utility
-            if rho * entry.utility <= entry.money:
+            if rho * utility <= money:
                 break
-            paid += entry.weight * entry.money
-            weight_utility -= entry.weight * entry.utility
+            paid += weight * money
+            weight_utility -= weight * utility
             poor += 1
         if self.exact:
             assert isinstance(rho, Fraction)
             return _Eval(q, rho, 0.0, 0.0, total, rho, entries, poor)
         return self._bounds(q, float(rho), float(total), entries, poor, cost)
 
-    def _cannot_afford(self, hist: dict[HistKey, int], cost: Money) -> bool:
+    def _cannot_afford(self, hist: dict[HistKey, int], cost: Money, node: frozenset[int], q: int) -> bool:
         """True if the supporters' money in `hist` (an earlier stage) is surely below `cost`."""
+        if not self.exact:
+            pick, _, weights, pids = self.e.arrays(node, q, hist)
+            values, errors = self._vectors(pick, pids)
+            total_money = sum(map(mul, values, weights))
+            margin = EPS * (len(values) + 2) * total_money + sum(map(mul, errors, weights))
+            if total_money < cost - margin:
+                if self.certify:
+                    self._keep(cost - total_money, margin, -sum(map(mul, pick(self.rate), weights)))
+                return True
+            return False
         known = self.money.get
         total: Num = 0 if self.exact else 0.0
         total_err = total_slope = 0.0
@@ -607,25 +682,25 @@ class _PatternPass(_Pass):
         sure_rich: int | Fraction = 0
         poor_slope = 0.0
         all_sure = True
-        for i, entry in enumerate(entries):
+        for i, (_, money, utility, weight, err, slope) in enumerate(entries):
             if i < poor:
-                poor_slope += entry.weight * entry.slope
-                if entry.err > 0 or entry.money != 0:
+                poor_slope += weight * slope
+                if err > 0 or money != 0:
                     all_sure = False
-                near_err += entry.weight * entry.err
+                near_err += weight * err
             else:
-                reach = rho * entry.utility
-                if entry.money - reach > entry.err + 4 * EPS * reach:
-                    sure_rich += entry.weight * entry.utility
+                reach = rho * utility
+                if money - reach > err + 4 * EPS * reach:
+                    sure_rich += weight * utility
                 else:
-                    near_err += entry.weight * entry.err
-                    poor_slope += entry.weight * entry.slope
+                    near_err += weight * err
+                    poor_slope += weight * slope
                     all_sure = False
         if sure_rich <= 0:
             raise _Uncertain
         err = (near_err + EPS * (len(entries) + 2) * (cost + total)) / float(sure_rich) + 4 * EPS * rho
-        slope = poor_slope / float(sure_rich) * (1 + 4 * EPS * len(entries))
-        return _Eval(q, rho, err, slope, total, (cost, sure_rich) if all_sure else None, entries, poor)
+        rate = poor_slope / float(sure_rich) * (1 + 4 * EPS * len(entries))
+        return _Eval(q, rho, err, rate, total, (cost, sure_rich) if all_sure else None, entries, poor)
 
     def _supporters_money(self, q: int, node: frozenset[int]) -> Num:
         hist = self.e.histogram(q, node)
