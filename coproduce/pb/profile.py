@@ -101,7 +101,7 @@ def build_profile(election: Election, utility: str, *, projects: Projects | None
         # approval projection: the listed projects, as a sorted set of numbers
         by_set: dict[tuple[int, ...], int] = {}
         for listed, _, count in _distinct_ballots(election):
-            key = tuple(sorted(set(map(position_of, listed))))
+            key = tuple(sorted(map(position_of, listed)))  # an Election has no repeats in a ballot
             by_set[key] = by_set.get(key, 0) + count
         items = tuple(by_set)
         mult = tuple(by_set.values())
