@@ -52,21 +52,25 @@ class _OutOfTime(Exception):
 
 
 def limited(call: Callable[[], Any], seconds: float) -> tuple[float, Any, bool]:
-    """(CPU seconds, result, finished) of `call`, stopped after `seconds` of wall-clock time.
+    """(CPU seconds, result, finished) of `call`, stopped once it has used `seconds` of CPU time.
 
     Quick calls are repeated as in `timed`. (A CPU-time alarm, ITIMER_VIRTUAL or ITIMER_PROF,
     would be the natural limit, but on this kernel arming one stops the CPU clock from
-    advancing for a while, so the alarm is wall-clock and only the measurement is CPU time.)
+    advancing for a while; so a wall-clock alarm wakes up and checks the CPU time used.)
     """
     armed = [True]
+    started = time.process_time()
 
     def alarm(signum: int, frame: object) -> None:
-        if armed[0]:
+        if not armed[0]:
+            return
+        used = time.process_time() - started
+        if used >= seconds:
             raise _OutOfTime
+        signal.setitimer(signal.ITIMER_REAL, max(0.02, seconds - used))
 
     previous = signal.signal(signal.SIGALRM, alarm)
     signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
-    started = time.process_time()
     result: Any = None
     finished = False
     try:
@@ -98,13 +102,6 @@ def timed(call: Callable[[], Any], *, repeats: int = 5, below: float = REPEAT_BE
             call()
             best = min(best, time.process_time() - started)
     return best, result
-
-
-def wall_per_cpu(call: Callable[[], Any]) -> float:
-    """How many wall-clock seconds a CPU second takes on this machine right now (≥ 1)."""
-    wall, cpu = time.perf_counter(), time.process_time()
-    call()
-    return max(1.0, (time.perf_counter() - wall) / max(time.process_time() - cpu, 1e-6))
 
 
 @dataclass
@@ -198,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--enough", type=float, default=60.0,
                         help="stop pabutools once it has used this many times our time (0 = never)")
     parser.add_argument("--cap", type=float, default=30.0,
-                        help="stop any pabutools call after this many (wall-clock) seconds")
+                        help="stop any pabutools call after this many CPU seconds")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory measurement")
     parser.add_argument("--rerun-timeouts", action="store_true",
                         help="also run pabutools where the reference run gave up after 300 s (otherwise "
@@ -247,9 +244,7 @@ def main(argv: list[str] | None = None) -> int:
                 theirs, finished, result = math.inf, False, None  # the add1 stage did not finish
                 limit = add1_seconds.get(rule.removesuffix("_then_greedy_cost"), 0.0)
             else:
-                # the alarm is wall-clock: allow for the CPU share this process is getting
-                stretch = wall_per_cpu(lambda rule=rule, election=election: count(election, rule)) if ours > 0.01 else 3.0
-                budget = args.cap if not args.enough else min(args.cap, max(0.5, args.enough * ours * stretch))
+                budget = args.cap if not args.enough else min(args.cap, max(0.5, args.enough * ours))
                 theirs, result, finished = limited(pabutools_call(rule, instance, profile, add1_results), budget)
                 if rule.endswith("_then_greedy_cost"):  # pabutools: add1, then the greedy completion
                     theirs += add1_seconds[rule.removesuffix("_then_greedy_cost")]
