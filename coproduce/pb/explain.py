@@ -13,6 +13,10 @@ from coproduce.pb.errors import ElectionError
 from coproduce.pb.outcome import Dropped, Outcome, Round
 from coproduce.pb.rules import DESCRIPTIONS
 
+#: What greedy rules rank projects by, in words.
+GREEDY_MEASURES = {"greedy_cost": "votes", "greedy_card": "votes per unit of cost",
+                   "greedy_points": "points per unit of cost", "greedy_borda": "Borda points per unit of cost"}
+
 
 def money(value: float | Fraction | int, currency: str = "") -> str:
     """``1500000`` → ``"1,500,000 PLN"``; pennies shown only when there are some."""
@@ -51,9 +55,11 @@ def explain(outcome: Outcome, election: Election, project_id: str) -> str:
     if rule.startswith("mes_") and outcome.voter_budget is not None:
         share = f"Each of the {_people(election.num_voters)} started with an equal share of the budget"
         if outcome.initial_voter_budget is not None and outcome.voter_budget != outcome.initial_voter_budget:
+            step = Fraction(outcome.options.get("voter_budget_increment", 1))
+            steps = (outcome.voter_budget - outcome.initial_voter_budget) / step
             lines.append(f"{share}: {money(outcome.initial_voter_budget, currency)}. To use more of the budget, "
-                         f"the shares were raised step by step to {money(outcome.voter_budget, currency)} each "
-                         f"({outcome.passes:,} counts were needed); the result below is the count at that share.")
+                         f"the shares were raised {float(steps):,.0f} times by {money(step, currency)}, to "
+                         f"{money(outcome.voter_budget, currency)} each; the result below is the count at that share.")
         else:
             lines.append(f"{share}: {money(outcome.voter_budget, currency)} each.")
 
@@ -67,6 +73,20 @@ def explain(outcome: Outcome, election: Election, project_id: str) -> str:
         lines.append("Result: not chosen.")
         lines.append(_why_not(outcome, drop, project_id, election, currency))
     return "\n\n".join(line for line in lines if line)
+
+
+def _score(rule: str, score: float | None, currency: str) -> str:
+    """A greedy score in words: "265 votes", "4.7 votes per 1,000 PLN"."""
+    value = score or 0.0
+    if rule == "greedy_cost":
+        return f"{_number(value)} votes"
+    what = {"greedy_card": "votes", "greedy_points": "points", "greedy_borda": "Borda points"}[rule]
+    unit = currency or "of cost"
+    scale = 1
+    while value and value * scale < 1 and scale < 10**9:
+        scale *= 1000
+    per = f"per {scale:,} {unit}" if scale > 1 else f"per {unit}" if currency else "per unit of cost"
+    return f"{_number(value * scale)} {what} {per}"
 
 
 def _ordinal(n: int) -> str:
@@ -86,10 +106,9 @@ def _why_chosen(outcome: Outcome, item: Round, election: Election, currency: str
                 f"greedily, most-voted project first ({_number(item.score or 0)} votes); "
                 f"{money(item.money_left, currency)} of the budget was left after it.{tie}")
     if rule.startswith("greedy_"):
-        measure = {"greedy_cost": "votes", "greedy_card": "votes per unit of cost",
-                   "greedy_points": "points per unit of cost", "greedy_borda": "Borda points per unit of cost"}[rule]
+        measure = GREEDY_MEASURES[rule]
         return (f"Projects were taken in order of {measure}; it came {_ordinal(item.number)} in that order "
-                f"({_number(item.score or 0)} {measure}) and still fitted in the budget. "
+                f"({_score(rule, item.score, currency)}) and still fitted in the budget. "
                 f"{money(item.money_left, currency)} of the budget was left after it.{tie}")
     if rule == "seq_phragmen":
         return (f"In round {item.number} its {_people(item.supporters)} had together earned enough to buy it first: "
@@ -104,12 +123,12 @@ def _why_chosen(outcome: Outcome, item: Round, election: Election, currency: str
                      f"(worth {_number(item.effective_votes or 0)} full-share votes, the 'effective vote count').")
     else:
         parts.append(f"The price was {money(item.score or 0, currency)} per point of satisfaction.")
-    payers = [f"{_people(item.paid_in_full)} paid their full share"]
+    payers = [f"{item.paid_in_full:,} paid their full share"]
     if item.paid_all_left:
-        payers.append(f"{_people(item.paid_all_left)} paid everything they had left")
+        payers.append(f"{item.paid_all_left:,} paid everything they had left")
     if item.had_nothing_left:
-        payers.append(f"{_people(item.had_nothing_left)} had nothing left to give")
-    parts.append(f"Of its {_people(item.supporters)}, " + ", ".join(payers) + f"; together they paid its "
+        payers.append(f"{item.had_nothing_left:,} had nothing left to give")
+    parts.append(f"Of its {item.supporters:,} supporters, " + ", ".join(payers) + f"; together they paid its "
                  f"{money(cost, currency)}, and had {money(item.supporters_money_after or 0, currency)} left afterwards.")
     runner = next((s for s in sorted(item.standings, key=lambda s: s.score) if s.project_id != item.selected), None)
     if runner is not None:
@@ -129,9 +148,14 @@ def _why_not(outcome: Outcome, drop: tuple[Round, Dropped] | None, project_id: s
     if why.reason == "over-budget":
         return f"It costs more than the whole budget ({available}), so it was left out from the start."
     if why.reason == "does-not-fit" and outcome.rule.startswith(("greedy_", "mes_")):
-        stage = ("When the money left over was filled greedily, most-voted first"
-                 if outcome.rule.startswith("mes_") else "Projects were taken in order of score")
-        return (f"{stage}; when its turn came ({_ordinal(item.number)} in the order, score {_number(item.score or 0)})"
+        if outcome.rule.startswith("mes_"):
+            stage, measure = "When the money left over was filled greedily, most-voted first", "votes"
+        else:
+            measure = GREEDY_MEASURES[outcome.rule]
+            stage = f"Projects were taken in order of {measure}"
+        shown = _score(outcome.rule, item.score, currency) if outcome.rule.startswith("greedy_") else \
+            f"{_number(item.score or 0)} votes"
+        return (f"{stage}; when its turn came ({_ordinal(item.number)} in the order, {shown})"
                 f" only {available} of the budget was left, less than its cost of {needed}, so it was skipped.")
     if why.reason in ("does-not-fit", "stopped"):
         if why.reason == "does-not-fit":

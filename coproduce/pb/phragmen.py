@@ -73,9 +73,9 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
         blocking = [q for q in tied if spent + cost[q] > budget]
         if blocking:
             left = budget - spent
-            stop_note = (f"stopped: {ids[blocking[0]]} has the smallest load but costs more than the budget left"
-                         if best is not None else
-                         f"stopped: {ids[blocking[0]]}, which nobody approves, does not fit in the budget left")
+            stop_note = (f"stopped: project {ids[blocking[0]]} has the smallest load but costs more than the "
+                         f"budget left" if best is not None else
+                         f"stopped: project {ids[blocking[0]]}, which nobody approves, does not fit in the budget left")
             rounds.append(Round(len(rounds) + 1, money_left=float(left), note=stop_note, standings=standings,
                                 dropped=tuple(
                                     Dropped(ids[q], "does-not-fit" if q in blocking else "stopped",
