@@ -167,7 +167,7 @@ class Ballot:
         return dict(zip(self.projects, self.points, strict=True))
 
 
-@dataclass(frozen=True, slots=True, init=False)
+@dataclass(frozen=True, slots=True, init=False, weakref_slot=True)
 class Election:
     """A participatory-budgeting election.
 

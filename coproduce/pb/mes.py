@@ -396,6 +396,8 @@ class _Pass:
                 start = float(e.cost[q]) / float(e.total_utility[q])
                 lower[q] = (start, 4 * EPS * start, 0.0)
         bound_of = {q: value for q, (value, _, _) in lower.items()}
+        err_of = {q: err for q, (_, err, _) in lower.items()}
+        slope_of = {q: slope for q, (_, _, slope) in lower.items()}
         rounds: list[Round] = []
         money_left = self.b_exact * e.profile.voters
         if self.record:
@@ -424,6 +426,8 @@ class _Pass:
                     continue
                 lower[q] = (found.rho, found.err, found.slope)
                 bound_of[q] = found.rho
+                err_of[q] = found.err
+                slope_of[q] = found.slope
                 evaluated.append(found)
                 if best is None or found.rho < best.rho or (found.rho == best.rho and found.q < best.q):
                     best = found
@@ -440,18 +444,25 @@ class _Pass:
                         self._keep_tie(winner, other)
                     elif other is not winner:
                         self._keep(float(other.rho) - top, other.err + winner.err, -other.slope)
-                # the projects not examined this round must stay dearer than the winner
-                limit, floor = self.limit, top + winner.err
-                for q in pruned:
-                    bound, bound_err, bound_slope = lower[q]
-                    gap = float(bound) - bound_err - floor
-                    if gap <= 0:
-                        limit = 0.0
-                        break
-                    if bound_slope > 0 and gap < bound_slope * limit:
-                        limit = gap / bound_slope
-                if limit < self.limit:
-                    self._keep(limit, 0.0, -1.0)
+                # the projects not examined this round must stay dearer than the winner. They come
+                # in increasing order of their bound, so stop once even the fastest fall among the
+                # rest could not close the gap within the current interval.
+                if pruned:
+                    slopes = list(map(slope_of.__getitem__, pruned))
+                    fastest_after = list(accumulate(reversed(slopes), max))[::-1]
+                    limit = self.limit
+                    floor = top + winner.err
+                    for q, slope, fastest in zip(pruned, slopes, fastest_after, strict=True):
+                        gap = float(bound_of[q]) - err_of[q] - floor
+                        if gap <= 0:
+                            limit = 0.0
+                            break
+                        if slope > 0 and gap < slope * limit:
+                            limit = gap / slope
+                        if gap >= fastest * limit:
+                            break
+                    if limit < self.limit:
+                        self._keep(limit, 0.0, -1.0)
             q = winner.q
             chosen.append(q)
             remaining.discard(q)
@@ -718,10 +729,8 @@ class _GroupPass(_Pass):
         size = len(engine.mult)
         self.wallet: list[Num] = [self.b] * size
         self.error: list[float] = [] if exact else [EPS * float(b)] * size  # bound on each wallet's error
-        # bound on d wallet / d b (0 for a voter surely without money over the interval)
+        # bound on d wallet / d b, counting a voter without money as possibly getting some back
         self.rate: list[float] = [1.0] * size if self.certify else []
-        self.full_rate: list[float] = [1.0] * size if self.certify else []  # the same, ignoring that
-        self.below: list[float] = [0.0] * size if self.certify else []  # balance below zero, if any
 
     def _evaluate(self, q: int, node: frozenset[int]) -> _Eval | None:
         e = self.e
@@ -853,27 +862,18 @@ class _GroupPass(_Pass):
                     error[g] = left + err if left + err > 0 else 0.0
 
     def _pay_rates(self, winner: _Eval) -> None:
-        """Update each payer's rate bound; voters far below zero count as staying without money."""
+        """Update each payer's bound on how fast their money grows with b (see `_keep`)."""
+        if not winner.slope:
+            return
         e = self.e
-        q, rho, slope = winner.q, float(winner.rho), winner.slope
-        rate, full_rate, below, wallet, error = self.rate, self.full_rate, self.below, self.wallet, self.error
-        horizon = self.horizon
-        for g, u in zip(e.members[q], e.utilities[q], strict=True):
-            full = full_rate[g] + float(u) * slope
-            full_rate[g] = full
-            before = float(wallet[g])
-            depth = (before if before > 0 else below[g]) - rho * float(u)
-            if depth > 0:
-                rate[g] = full
-                continue
-            below[g] = depth
-            if -depth > full * horizon:
-                rate[g] = 0.0
-                self._keep(-depth, error[g] + float(u) * winner.err, -full)
-                if not self.certify:
-                    return
-            else:
-                rate[g] = full
+        rate = self.rate
+        if e.binary:
+            rise = float(e.utilities[winner.q][0]) * winner.slope
+            for g in e.members[winner.q]:
+                rate[g] += rise
+        else:
+            for g, u in zip(e.members[winner.q], e.utilities[winner.q], strict=True):
+                rate[g] += float(u) * winner.slope
 
     def _supporters_money(self, q: int, node: frozenset[int]) -> Num:
         total: Num = sum(map(mul, self.e.pick[q](self.wallet), self.e.weights[q]))

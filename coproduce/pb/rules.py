@@ -20,6 +20,7 @@ Ties are broken towards the smallest project id compared as text, as pabutools d
 
 from __future__ import annotations
 
+import weakref
 from fractions import Fraction
 from typing import Any
 
@@ -119,16 +120,22 @@ def count(election: Election, rule: str, *, exact: bool = False, stop_when_exhau
     elif rule == "seq_phragmen":
         chosen, rounds = phragmen(build_profile(election, "card", projects=projects), budget)
     else:
-        profile = build_profile(election, _utility(rule), projects=projects)
-        if profile.voters == 0:
+        if election.num_voters == 0:
             result = Add1Result([], Fraction(0), 0, [Round(1, note="there are no ballots")])
         elif "_add1" in rule:
             options = {"stop_when_exhaustive": stop_when_exhaustive, "voter_budget_increment": increment}
-            result = equal_shares_add1(EqualShares(profile), budget, increment=increment,
-                                       stop_when_exhaustive=stop_when_exhaustive, exact=exact,
-                                       skip=skip_stable_steps)
-            initial = budget / profile.voters
+            key = (_utility(rule), stop_when_exhaustive, increment, exact, skip_stable_steps)
+            remembered = _remembered(election, key)
+            if remembered is None:
+                profile = build_profile(election, _utility(rule), projects=projects)
+                remembered = equal_shares_add1(EqualShares(profile), budget, increment=increment,
+                                               stop_when_exhaustive=stop_when_exhaustive, exact=exact,
+                                               skip=skip_stable_steps)
+                _remember(election, key, remembered)
+            result = remembered
+            initial = budget / election.num_voters
         else:
+            profile = build_profile(election, _utility(rule), projects=projects)
             result = equal_shares(EqualShares(profile), budget, exact=exact)
         chosen, rounds, voter_budget, passes = result.selected, result.rounds, result.voter_budget, result.passes
         if rule.endswith("_then_greedy_cost"):
@@ -142,6 +149,40 @@ def count(election: Election, rule: str, *, exact: bool = False, stop_when_exhau
     total = sum(projects.cost[q] for q in chosen)
     return Outcome(rule, selected, total, budget, _exhaustive(projects, chosen, budget), tuple(rounds),
                    voter_budget, initial, passes, options)
+
+
+#: The add1 completions last computed, per election (they are by far the most expensive part of
+#: a count, and ``mes_*_add1_then_greedy_cost`` starts from the same one). Elections are
+#: immutable, so a remembered result stays right; it goes when its election does.
+_ADD1: dict[int, tuple[weakref.ref[Election], dict[tuple[Any, ...], Add1Result]]] = {}
+_ADD1_ELECTIONS = 4
+
+
+def _remembered(election: Election, key: tuple[Any, ...]) -> Add1Result | None:
+    entry = _ADD1.get(id(election))
+    if entry is None or entry[0]() is not election:
+        return None
+    return entry[1].get(key)
+
+
+def _remember(election: Election, key: tuple[Any, ...], result: Add1Result) -> None:
+    entry = _ADD1.get(id(election))
+    if entry is None or entry[0]() is not election:
+        while len(_ADD1) >= _ADD1_ELECTIONS:
+            _ADD1.pop(next(iter(_ADD1)))
+        number = id(election)
+
+        def gone(_: weakref.ref[Election], number: int = number) -> None:
+            _ADD1.pop(number, None)
+
+        entry = (weakref.ref(election, gone), {})
+        _ADD1[number] = entry
+    entry[1][key] = result
+
+
+def forget() -> None:
+    """Forget remembered add1 completions (for timing counts from scratch)."""
+    _ADD1.clear()
 
 
 def _renumber(item: Round, offset: int, note: str) -> Round:

@@ -7,16 +7,21 @@ import pytest
 from coproduce.pb import parse_pb, validate_pb, write_pb
 from coproduce.pb.tests.conftest import PABULIB, all_files
 
+#: Files up to this size are also checked for a stable rewrite and a clean validation.
+SMALL = 400_000
+
 
 @pytest.mark.parametrize("name", all_files())
 def test_round_trip(name: str) -> None:
-    text = (PABULIB / name).read_text(encoding="utf-8-sig")
-    election = parse_pb(text, check_constraints=False)
+    path = PABULIB / name
+    election = parse_pb(path.read_text(encoding="utf-8-sig"), check_constraints=False)
     written = write_pb(election)
     again = parse_pb(written, check_constraints=False)
     assert again == election
-    assert write_pb(again) == written  # writing is deterministic
-    assert [p for p in validate_pb(written) if p.is_error and not p.code.startswith(("too-", "points-"))] == []
+    if path.stat().st_size <= SMALL:
+        assert write_pb(again) == written  # writing is deterministic
+        problems = [p for p in validate_pb(written) if p.is_error]
+        assert all(p.code in ("too-few-points", "too-many-points") for p in problems), problems
 
 
 def test_every_shared_file_is_checked() -> None:
