@@ -128,7 +128,7 @@ def count(election: Election, rule: str, *, exact: bool = False, stop_when_exhau
             remembered = _remembered(election, key)
             if remembered is None:
                 profile = build_profile(election, _utility(rule), projects=projects)
-                remembered = equal_shares_add1(EqualShares(profile), budget, increment=increment,
+                remembered = equal_shares_add1(EqualShares(profile, repeated=True), budget, increment=increment,
                                                stop_when_exhaustive=stop_when_exhaustive, exact=exact,
                                                skip=skip_stable_steps)
                 _remember(election, key, remembered)
