@@ -95,8 +95,12 @@ def seed(*, rng: random.Random, log: Callable[[str], None]) -> None:
         log("  no demo officer: panels skipped")
         return
     today = timezone.localdate()
-    _youth_panel(rng=rng, log=log, officer=officer, today=today)
-    _open_recruitment(rng=rng, log=log, officer=officer, today=today)
+    quiet = services.SEND_EMAILS.set(False)
+    try:
+        _youth_panel(rng=rng, log=log, officer=officer, today=today)
+        _open_recruitment(rng=rng, log=log, officer=officer, today=today)
+    finally:
+        services.SEND_EMAILS.reset(quiet)
 
 
 def _youth_panel(*, rng: random.Random, log, officer: User, today: dt.date) -> None:

@@ -34,10 +34,15 @@ class PoolEntry:
 
 @dataclass(frozen=True)
 class QuotaRow:
+    """A quota by keys; the labels (if given) are what the library sees, so that its messages
+    say "Gender 'Woman or girl'" rather than "gender 'woman'"."""
+
     feature: str
     value: str
     min: int
     max: int
+    feature_label: str = ""
+    value_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -107,18 +112,44 @@ def library_name() -> str:
     return f"coproduce.sortition {getattr(_library(), '__version__', '')}".strip()
 
 
-def to_people(pool: Iterable[PoolEntry], *, one_per_household: bool) -> list[Any]:
+def _normal(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def library_names(quotas: Sequence[QuotaRow]) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """The names the library sees: labels when they are given and tell every feature (and every
+    answer within a feature) apart once case and spacing are ignored, keys otherwise."""
+    features = {q.feature: q.feature_label or q.feature for q in quotas}
+    if len({_normal(name) for name in features.values()}) != len(features):
+        features = {q.feature: q.feature for q in quotas}
+    values: dict[tuple[str, str], str] = {}
+    for feature in features:
+        rows = [q for q in quotas if q.feature == feature]
+        names = {(q.feature, q.value): q.value_label or q.value for q in rows}
+        if len({_normal(name) for name in names.values()}) != len(names):
+            names = {(q.feature, q.value): q.value for q in rows}
+        values.update(names)
+    return features, values
+
+
+def to_people(pool: Iterable[PoolEntry], *, one_per_household: bool,
+              quotas: Sequence[QuotaRow] = ()) -> list[Any]:
     sortition = _library()
+    features, values = library_names(quotas)
     return [
-        sortition.Person(id=str(p.number), features=dict(p.answers),
-                         household=(p.household or None) if one_per_household else None)
+        sortition.Person(
+            id=str(p.number),
+            features={features.get(f, f): values.get((f, v), v) for f, v in p.answers.items()},
+            household=(p.household or None) if one_per_household else None)
         for p in pool
     ]
 
 
-def to_quotas(quotas: Iterable[QuotaRow]) -> list[Any]:
+def to_quotas(quotas: Sequence[QuotaRow]) -> list[Any]:
     sortition = _library()
-    return [sortition.Quota(feature=q.feature, value=q.value, min=q.min, max=q.max) for q in quotas]
+    features, values = library_names(quotas)
+    return [sortition.Quota(feature=features[q.feature], value=values[(q.feature, q.value)], min=q.min, max=q.max)
+            for q in quotas]
 
 
 def draw(*, pool: Sequence[PoolEntry], quotas: Sequence[QuotaRow], size: int, algorithm: str,
@@ -127,7 +158,7 @@ def draw(*, pool: Sequence[PoolEntry], quotas: Sequence[QuotaRow], size: int, al
     """Run the library and turn its answer into volunteer numbers. Raises the library's
     `SortitionError` (and its `InfeasibleQuotasError`) unchanged: their messages are for people."""
     result = _library().select(
-        to_people(pool, one_per_household=one_per_household), to_quotas(quotas), size,
+        to_people(pool, one_per_household=one_per_household, quotas=quotas), to_quotas(quotas), size,
         algorithm=algorithm, rng=seed_rng(seed), progress=progress,
     )
     probabilities = {int(pid): float(p) for pid, p in result.probabilities.items()}

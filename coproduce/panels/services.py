@@ -12,6 +12,7 @@ Closing fixes the pool and commits to the seed (ADR 0750). The selection runs as
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import logging
 import secrets
@@ -327,7 +328,8 @@ def pool_entries(panel: Panel) -> list[selection.PoolEntry]:
 
 def quota_rows(panel: Panel) -> list[selection.QuotaRow]:
     return [
-        selection.QuotaRow(feature=v.feature.key, value=v.key, min=v.quota_min, max=v.quota_max)
+        selection.QuotaRow(feature=v.feature.key, value=v.key, min=v.quota_min, max=v.quota_max,
+                           feature_label=v.feature.label, value_label=v.label)
         for v in FeatureValue.objects.filter(feature__panel=panel).select_related("feature").order_by(
             "feature__position", "position")
     ]
@@ -536,10 +538,15 @@ def selection_run(*, panel_id: int) -> Panel:
     return panel
 
 
+#: False while the demo borough is seeded: its made-up people get no emails.
+SEND_EMAILS: contextvars.ContextVar[bool] = contextvars.ContextVar("panels_send_emails", default=True)
+
+
 def _notify(invitation_ids: list[int]) -> None:
     from .tasks import send_invitation_email
 
-    transaction.on_commit(lambda: [send_invitation_email.delay(pk) for pk in invitation_ids])
+    if SEND_EMAILS.get():
+        transaction.on_commit(lambda: [send_invitation_email.delay(pk) for pk in invitation_ids])
 
 
 # ---------------------------------------------------------------- invitations and replacements

@@ -120,3 +120,14 @@ def test_meets_quotas_checks_counts_and_households():
     shared = panel[:3] + [_p(4, "w", "no", "house-1")]
     assert not selection.meets_quotas(members=shared, quotas=QUOTAS, one_per_household=True)
     assert selection.meets_quotas(members=shared, quotas=QUOTAS, one_per_household=False)
+
+
+def test_the_library_sees_labels_so_its_messages_read_well_unless_labels_clash():
+    quotas = [QuotaRow("gender", "woman", 1, 2, "Gender", "Woman or girl"), QuotaRow("gender", "man", 1, 2, "Gender", "Man")]
+    features, values = selection.library_names(quotas)
+    assert features == {"gender": "Gender"} and values[("gender", "woman")] == "Woman or girl"
+    clash = [QuotaRow("ward", "st-annes", 0, 1, "Ward", "St Anne's"), QuotaRow("ward", "st-annes-2", 0, 1, "Ward", "st  anne's")]
+    features, values = selection.library_names(clash)
+    assert values == {("ward", "st-annes"): "st-annes", ("ward", "st-annes-2"): "st-annes-2"}
+    people = selection.to_people([PoolEntry(7, {"gender": "woman"}, "h")], one_per_household=False, quotas=quotas)
+    assert people[0].id == "7" and dict(people[0].features) == {"Gender": "Woman or girl"} and people[0].household is None

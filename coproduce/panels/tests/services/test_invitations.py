@@ -100,3 +100,24 @@ def test_a_declined_place_cannot_be_taken_back_and_replies_stop_when_the_panel_e
         services.invitation_respond(invitation=other, user=other.volunteer.user, accept=True)
     chosen_panel.refresh_from_db()
     assert chosen_panel.status == PanelStatus.ENDED
+
+
+def test_people_drawn_and_replacements_are_emailed(chosen_panel, django_capture_on_commit_callbacks, mailoutbox):
+    invited = {i.volunteer.user.email for i in chosen_panel.invitations.select_related("volunteer__user")}
+    assert {m.to[0] for m in mailoutbox} == invited and len(mailoutbox) == 4
+    assert all(f"/panels/{chosen_panel.slug}/invitation/" in m.body for m in mailoutbox)
+    number = chosen_panel.invitations.select_related("volunteer").first().volunteer.number
+    assert any(f"You are volunteer {number}," in m.body for m in mailoutbox)
+    invitation = _first_invitation(chosen_panel)
+    with django_capture_on_commit_callbacks(execute=True):
+        replacement = services.invitation_respond(invitation=invitation, user=invitation.volunteer.user, accept=False)
+    assert len(mailoutbox) == 5 and mailoutbox[-1].to == [replacement.volunteer.user.email]
+
+
+def test_no_emails_while_the_demo_is_seeded(closed_panel, officer, django_capture_on_commit_callbacks, mailoutbox):
+    token = services.SEND_EMAILS.set(False)
+    try:
+        draw(closed_panel, officer, django_capture_on_commit_callbacks)
+    finally:
+        services.SEND_EMAILS.reset(token)
+    assert closed_panel.invitations.count() == 4 and mailoutbox == []

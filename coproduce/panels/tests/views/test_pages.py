@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _text(response) -> str:
-    return re.sub(r"\s+", " ", response.content.decode())
+    return re.sub(r"\s+", " ", html.unescape(response.content.decode()))
 
 
 def test_volunteering_from_the_form(client):
