@@ -164,10 +164,9 @@ def draw(*, pool: Sequence[PoolEntry], quotas: Sequence[QuotaRow], size: int, al
     probabilities = {int(pid): float(p) for pid, p in result.probabilities.items()}
     for entry in pool:  # the library may leave out people it can never choose
         probabilities.setdefault(entry.number, 0.0)
-    distribution = sorted(
-        ((float(p), sorted(int(pid) for pid in members)) for members, p in result.distribution),
-        key=lambda item: item[1],
-    )
+    # Kept in the library's order: the panel drawn is the one whose stretch of [0, 1), with the
+    # panels laid end to end in this order, contains `random.Random(int(seed, 16)).random()`.
+    distribution = [(float(p), sorted(int(pid) for pid in members)) for members, p in result.distribution]
     drawn = sorted(int(pid) for pid in result.panel)
     return Draw(
         algorithm=str(result.algorithm),

@@ -222,3 +222,18 @@ def test_the_list_page_uses_a_fixed_number_of_queries(client, django_assert_max_
     with django_assert_max_num_queries(4):
         response = client.get(reverse("panels:panel_list"))
     assert _text(response).count("Panel ") >= 6
+
+
+def test_the_recipe_on_the_result_page_reproduces_the_draw_from_the_published_file(client, chosen_panel):
+    import random
+
+    document = json.loads(client.get(reverse("panels:lottery_json", kwargs={"slug": chosen_panel.slug})).content)
+    page = _text(client.get(reverse("panels:result", kwargs={"slug": chosen_panel.slug})))
+    assert "random.Random(int(lottery[\"seed\"], 16)).random()" in page
+    number, end, found = random.Random(int(document["seed"], 16)).random(), 0.0, None
+    for row in document["distribution"]:
+        end += row["probability"]
+        if number < end:
+            found = row["panel"]
+            break
+    assert found == document["panel"] == chosen_panel.selection.drawn
