@@ -32,7 +32,7 @@ class Command(BaseCommand):
         if options["today"]:
             today = parse_date(options["today"]) if len(options["today"]) == 10 else None
             if today is None:
-                raise CommandError(f"--today must be a date written YYYY-MM-DD, not {options['today']!r}")
+                raise CommandError(f"--today must be a date written YYYY-MM-DD, not {options['today']!r}", returncode=2)
         done = forget_due(today=today, dry_run=options["dry_run"])
         rows = [{"panel": panel.slug, "action": action} for panel, action in done]
         if options["json"]:

@@ -96,11 +96,13 @@ def test_the_command_reports_a_dry_run_without_changing_anything(chosen_panel):
     assert chosen_panel.volunteers.exclude(answers={}).count() == 0
 
 
-def test_the_command_refuses_a_bad_date():
-    from django.core.management.base import CommandError
+def test_the_command_refuses_a_bad_date_with_exit_code_2(capsys):
+    from coproduce.cli import main
 
-    with pytest.raises(CommandError, match="YYYY-MM-DD"):
-        call_command("forget_panel_volunteers", "--today=next tuesday")
+    with pytest.raises(SystemExit) as exited:
+        main(["forget-panel-volunteers", "--today=next tuesday"])
+    assert exited.value.code == 2
+    assert "--today must be a date written YYYY-MM-DD, not 'next tuesday'" in capsys.readouterr().err
 
 
 def test_members_keep_their_link_so_they_can_still_see_their_place(chosen_panel):
