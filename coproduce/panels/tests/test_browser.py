@@ -65,3 +65,40 @@ def test_anyone_reads_a_published_result(watched_page, site_url, chosen_panel):
     assert page.get_by_test_id("chances-table").locator("tbody tr").count() == 10
     assert page.get_by_test_id("min-probability").inner_text() == f"{outcome.min_probability * 100:.2f}%"
     assert_accessible(page)
+
+
+def test_officer_pages_are_accessible(watched_page, site_url, chosen_panel):
+    from coproduce.accounts.tests.factories import OfficerFactory
+
+    page = watched_page
+    _sign_in(page, site_url, OfficerFactory())
+    page.goto(f"{site_url}/panels/new/")
+    page.get_by_role("button", name="Open the recruitment").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_accessible(page)
+    page.goto(f"{site_url}/panels/{chosen_panel.slug}/manage/")
+    assert page.get_by_test_id("places").inner_text() == "0 accepted, 4 waiting to reply, 0 declined, 0 places empty."
+    assert_accessible(page)
+    page.get_by_role("button", name=re.compile(r"Declined \(volunteer")).first.click()
+    assert "1 declined" in page.get_by_test_id("places").inner_text()
+    assert_accessible(page)
+    page.goto(f"{site_url}/panels/{chosen_panel.slug}/quotas/")
+    assert page.get_by_label("Fewest: Gender, Woman or girl").is_disabled()
+    assert_accessible(page)
+
+
+def test_quota_errors_are_accessible(watched_page, site_url):
+    from coproduce.accounts.tests.factories import OfficerFactory
+
+    page = watched_page
+    officer = OfficerFactory()
+    panel = open_panel(title="Open panel", questions=("gender",), officer=officer)
+    _sign_in(page, site_url, officer)
+    page.goto(f"{site_url}/panels/{panel.slug}/quotas/")
+    page.get_by_label("Fewest: Gender, Woman or girl").fill("five")
+    page.get_by_role("button", name="Save the size and quotas").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "Fewest people for Woman or girl must be a whole number" in summary.inner_text()
+    assert_accessible(page)
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == page.get_by_label("Fewest: Gender, Woman or girl").get_attribute("id")
