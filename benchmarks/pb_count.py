@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PABULIB = Path(os.environ.get("COPRODUCE_SHARED_DIR", ROOT.parent / "shared")) / "data" / "pabulib"
 LARGEST = "Poland_Krakow_2024.pb"
 REPEAT_BELOW = 0.05
+LARGE_VOTERS = 1000
 #: pabutools' time limit in the reference run (expected_pabutools.json, status "timeout_300s")
 RECORDED_LIMIT = 300.0
 MES_RULES = ("mes_cost", "mes_card", "mes_cost_add1", "mes_card_add1", "mes_points", "mes_borda")
@@ -290,6 +291,15 @@ def main(argv: list[str] | None = None) -> int:
     print("  " + summarise("Equal Shares + Phragmén", [r for r in rows if r.rule in MES_RULES
                                                        or r.rule == "seq_phragmen"]))
     print("  " + summarise("every rule", rows))
+    large = {n for n in names if expected[n]["num_voters"] >= LARGE_VOTERS}
+    print(f"The same, over the {len(large)} instances with at least {LARGE_VOTERS:,} voters "
+          "(where counting time matters; on the smallest files both take milliseconds):")
+    print("  " + summarise("Equal Shares rules (all mes_*)", [r for r in rows if r.instance in large
+                                                              and r.rule.startswith("mes_")
+                                                              and not r.rule.endswith("_then_greedy_cost")]))
+    print("  " + summarise("Equal Shares + Phragmén", [r for r in rows if r.instance in large
+                                                       and (r.rule in MES_RULES or r.rule == "seq_phragmen")]))
+    print("  " + summarise("every rule", [r for r in rows if r.instance in large]))
     if skipped:
         print(f"Skipped ({len(skipped)}, more than {args.max_voters} voters): {', '.join(skipped)}")
     if mismatches:
