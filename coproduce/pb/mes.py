@@ -9,18 +9,19 @@ starts. The count ends when no project is affordable.
 
 Why it is fast (see `docs/decisions/0302-*.md`):
 
-* A voter's money left depends only on the chosen projects they support and the prices paid:
-  ``max(0, b − Σ ρ_s × u_s)``. Voters supporting project q are therefore summarised by a small
-  histogram over *patterns* (the chosen projects they support, with their utilities). Rounds
-  work on those histograms, not on voters; they are cached by the set of chosen projects, so
-  repeated MES runs (add1) reuse them.
+* Voters with identical ballots are one group. A voter's money left depends only on the chosen
+  projects they support and the prices paid: ``max(0, b − Σ ρ_s × u_s)``.
+* Two ways to keep that money (`STRATEGIES`): per ballot group, gathered and summed at C speed
+  with `operator.itemgetter` and `map` ("groups"); or, for each project, a histogram of its
+  supporters by *pattern* (the chosen projects they support), cached by the set of chosen
+  projects so that repeated runs (add1) reuse them ("patterns").
 * Arithmetic is in floats with a running bound on rounding error. A decision whose margin is
   within that bound (in practice: a genuine tie) is taken again in exact `Fraction`s, by
   re-running the pass exactly, so outcomes equal exact-arithmetic MES.
-* For the add1 completion, every pass also tracks how each quantity changes with the per-voter
-  budget b (all are piecewise linear in b). The pass proves an interval of b over which every
-  decision stays the same, and the increments inside it are skipped: they would give the same
-  outcome.
+* For the add1 completion, every pass also bounds how fast each price and balance can change
+  with the per-voter budget b while the choices stay the same. It thereby proves an interval of
+  b over which every decision stays the same, and the increments inside it are skipped: they
+  would give the same outcome.
 """
 
 from __future__ import annotations

@@ -81,3 +81,14 @@ def test_add1_story_says_how_far_shares_were_raised() -> None:
 def test_unknown_project() -> None:
     with pytest.raises(ElectionError, match="no project 'nope'"):
         explain(count(ELECTION, "mes_cost"), ELECTION, "nope")
+
+
+def test_the_examples_in_the_docstrings_run() -> None:
+    import doctest
+
+    import coproduce.pb
+    import coproduce.pb.election
+
+    for module in (coproduce.pb, coproduce.pb.election):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0
