@@ -50,3 +50,38 @@ def watched_page(page):
     page.watch = watch
     yield page
     assert not watch.failures, f"responses ≥ 400: {watch.failures}"
+
+
+_DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_from_migrations(request):
+    """Put back the reference rows that data migrations create (procurement thresholds, bank holidays).
+
+    Transactional tests (and live_server) end by flushing every table, which also removes rows a
+    data migration wrote; every real database has them, so tests that run after a flush get them
+    back here. pytest-django's own autouse fixtures have already set up the database by now.
+    """
+    if request.node.get_closest_marker("django_db") is None and not (_DB_FIXTURES & set(request.fixturenames)):
+        return
+    import datetime as dt
+    import importlib
+
+    from coproduce.commissioning.models import BankHoliday, ProcurementThreshold
+
+    seed = importlib.import_module("coproduce.commissioning.migrations.0002_thresholds_and_bank_holidays")
+    if not ProcurementThreshold.objects.exists():
+        ProcurementThreshold.objects.bulk_create(
+            ProcurementThreshold(
+                kind=kind, authority=authority, value_pence=pounds * 100, source=source,
+                valid_from=dt.date.fromisoformat(start), valid_to=dt.date.fromisoformat(end) if end else None,
+            )
+            for kind, authority, pounds, start, end, source in seed.THRESHOLDS
+        )
+    if not BankHoliday.objects.exists():
+        BankHoliday.objects.bulk_create(
+            BankHoliday(division="england-and-wales", date=dt.date.fromisoformat(f"{year}-{month_day}"), title=title)
+            for year, days in seed.BANK_HOLIDAYS.items()
+            for month_day, title in days
+        )
