@@ -52,6 +52,27 @@ def watched_page(page):
     assert not watch.failures, f"responses ≥ 400: {watch.failures}"
 
 
+@pytest.fixture(autouse=True)
+def _clicks_wait_for_the_next_page(request, monkeypatch):
+    """A click that submits a form or follows a link returns once the next page has loaded.
+
+    Playwright's click returns when a navigation has started, so reading the title or content
+    straight after it can see a half-parsed document (an empty title). Our pages are all server
+    rendered: waiting for the load event makes every browser test read the page it asked for.
+    """
+    if "page" not in request.fixturenames:
+        return
+    from playwright.sync_api import Locator
+
+    original = Locator.click
+
+    def click(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self.page.wait_for_load_state()
+
+    monkeypatch.setattr(Locator, "click", click)
+
+
 _DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
 
 

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from coproduce.accounts.testing import sign_in
 from coproduce.core.testing import assert_accessible
@@ -34,7 +37,7 @@ def test_raise_a_need_then_another_resident_supports_it(watched_page, site_url):
     summary = page.locator(".govuk-error-summary")
     assert summary.is_visible()
     assert "Enter a title" in summary.inner_text() and "Enter a description of the need" in summary.inner_text()
-    assert page.title().startswith("Error:")
+    expect(page).to_have_title(re.compile(r"^Error:"))
     assert_accessible(page)
     assert not Need.objects.exists()
     page.get_by_label("Title").fill("Somewhere safe for teenagers in the evening")

@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from coproduce.core.testing import assert_accessible
 from coproduce.organisations.tests.factories import OrganisationFactory
@@ -43,7 +46,7 @@ def test_postcode_lookup_bad_then_good(watched_page, site_url, borough):
     page.get_by_role("button", name="Find neighbourhood").click()
     summary = page.locator(".govuk-error-summary")
     assert "Enter a full UK postcode" in summary.inner_text()
-    assert page.title().startswith("Error:")
+    expect(page).to_have_title(re.compile(r"^Error:"))
     assert_accessible(page)
     page.get_by_label("Postcode").fill("SW1A 1AA")
     page.get_by_role("button", name="Find neighbourhood").click()
