@@ -107,3 +107,15 @@ def test_the_kept_password_hashes_match_their_demo_passwords():
     for password, encoded in demo.DEMO_PASSWORD_HASHES.items():
         assert encoded.startswith("argon2$")
         assert check_password(password, encoded), password
+
+
+def test_the_readme_lists_every_demo_login_with_its_password():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[4] / "README.md").read_text(encoding="utf-8")
+    assert "DEMO_LOGINS_TABLE" not in readme
+    for login in demo.DEMO_LOGINS:
+        row = next((line for line in readme.splitlines() if f"`{login.email}`" in line), None)
+        assert row is not None, f"README has no row for {login.email}"
+        assert f"`{login.password}`" in row, f"README gives the wrong password for {login.email}"
+    assert f"`{demo.RESIDENT_PASSWORD}`" in readme
