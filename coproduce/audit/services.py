@@ -47,8 +47,12 @@ def audit_record(*, action: str, summary: str, actor=None, target=None, data: di
     """Append one entry. Must run inside the caller's transaction, so both commit or neither does."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must be called inside the transaction of the change it records")
-    head, _ = AuditHead.objects.get_or_create(pk=1)
-    head = AuditHead.objects.select_for_update().get(pk=1)
+    try:
+        # One round trip on the usual path: the head row exists and is locked until commit.
+        head = AuditHead.objects.select_for_update().get(pk=1)
+    except AuditHead.DoesNotExist:
+        AuditHead.objects.get_or_create(pk=1)
+        head = AuditHead.objects.select_for_update().get(pk=1)
     sequence = head.sequence + 1
     created_at = timezone.now().replace(microsecond=timezone.now().microsecond // 1000 * 1000)
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
