@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count as DbCount
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
@@ -57,6 +57,18 @@ def process_get(*, slug: str) -> Process:
     return Process.objects.with_places().prefetch_related("phases", "categories").get(slug=slug)
 
 
+def process_for_voting(*, slug: str, user) -> Process:
+    """The process for the ballot page in two queries: places, phases, and whether `user` has voted.
+
+    `user_has_voted` is only a shortcut for showing the right page; the unique voter record
+    still decides double votes when the ballot is cast.
+    """
+    qs = Process.objects.with_places().prefetch_related("phases")
+    if getattr(user, "is_authenticated", False):
+        qs = qs.annotate(user_has_voted=Exists(VoterRecord.objects.filter(process=OuterRef("pk"), user=user)))
+    return qs.get(slug=slug)
+
+
 def phase_timeline(process: Process, *, at: dt.datetime | None = None) -> list[dict]:
     current = process_phase(process, at=at)
     rows = []
@@ -96,6 +108,9 @@ def ideas_for(*, process: Process):
 def has_voted(*, process: Process, user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
+    known = getattr(process, "user_has_voted", None)
+    if known is not None:
+        return known
     return VoterRecord.objects.filter(process=process, user=user).exists()
 
 

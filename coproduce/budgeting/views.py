@@ -41,13 +41,21 @@ def _process(request, slug, *args, **kwargs) -> Process:
         raise Http404
 
 
-def require_perm(perm: str, *, with_process: bool = True, denied_template: str | None = None):
+def _process_for_voting(request, slug, *args, **kwargs) -> Process:
+    """As _process, also noting whether the signed-in person has voted (one query fewer per page)."""
+    try:
+        return selectors.process_for_voting(slug=slug, user=request.user)
+    except Process.DoesNotExist:
+        raise Http404
+
+
+def require_perm(perm: str, *, with_process: bool = True, denied_template: str | None = None, load=_process):
     """Anonymous people go to sign in; signed-in people without the permission get a 403."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            obj = _process(request, *args, **kwargs) if with_process else None
+            obj = load(request, *args, **kwargs) if with_process else None
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not request.user.has_perm(perm, obj):
@@ -255,7 +263,7 @@ def _ballot_context(process: Process, chosen: dict[str, int] | None = None) -> d
     return {"projects": projects, "chosen": chosen or {}, "BallotType": BallotType}
 
 
-@require_perm("budgeting.vote_process", denied_template="budgeting/not_eligible.html")
+@require_perm("budgeting.vote_process", denied_template="budgeting/not_eligible.html", load=_process_for_voting)
 @require_http_methods(["GET", "POST"])
 def vote(request, slug, process):
     if selectors.process_phase(process) != PhaseKind.VOTING:
