@@ -117,20 +117,23 @@ class RestrictedMaster:
         model.setOptionValue("simplex_strategy", DUAL_SIMPLEX)
 
     def solve(self) -> MasterSolution:
+        model = self.model
         self._run()
-        if self.model.getModelStatus() != OPTIMAL:
-            # Rounding can leave the fixed probabilities a hair too high for the known panels:
-            # lower them a little at a time (by at most 10⁻⁶ in all) and try again.
-            for step in (1e-9, 1e-8, 1e-7, 1e-6):
+        if model.getModelStatus() != OPTIMAL:
+            # Numerical trouble in the warm start: solve again from scratch (dual simplex); if
+            # rounding has left the fixed probabilities a hair too high for the known panels,
+            # lower them a little at a time (by at most 10⁻⁶ in all).
+            for step in (0.0, 1e-9, 1e-8, 1e-7, 1e-6):
                 for t, p in self.fixed.items():
-                    self.model.changeRowBounds(t, max(p - step, 0.0), INF)
-                self.model.setOptionValue("simplex_strategy", DUAL_SIMPLEX)
+                    model.changeRowBounds(t, max(p - step, 0.0), INF)
+                model.clearSolver()
+                model.setOptionValue("simplex_strategy", DUAL_SIMPLEX)
                 self._run()
-                self.model.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
-                if self.model.getModelStatus() == OPTIMAL:
+                model.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
+                if model.getModelStatus() == OPTIMAL:
                     break
             else:
-                raise SolverError(f"the linear program could not be solved ({self.model.getModelStatus()})")
+                raise SolverError(f"the linear program could not be solved ({model.getModelStatus()})")
         solution = self.model.getSolution()
         row_dual = np.asarray(solution.row_dual)
         column = np.asarray(solution.col_value)
