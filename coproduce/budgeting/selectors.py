@@ -28,10 +28,12 @@ from .phases import PHASE_ORDER, PhaseKind, active_phase_kind
 def process_phase(process: Process, *, at: dt.datetime | None = None) -> str | None:
     """The one place that decides which phase of `process` is running (None: not started)."""
     at = at or timezone.now()
-    phases = getattr(process, "_prefetched_objects_cache", {}).get("phases")
-    starts = [(p.kind, p.starts_at) for p in phases] if phases is not None else list(
-        Phase.objects.filter(process=process).values_list("kind", "starts_at")
-    )
+    starts = getattr(process, "phase_starts", None)
+    if starts is None:
+        phases = getattr(process, "_prefetched_objects_cache", {}).get("phases")
+        starts = [(p.kind, p.starts_at) for p in phases] if phases is not None else list(
+            Phase.objects.filter(process=process).values_list("kind", "starts_at")
+        )
     return active_phase_kind(starts, at)
 
 
@@ -63,10 +65,13 @@ def process_for_voting(*, slug: str, user) -> Process:
     `user_has_voted` is only a shortcut for showing the right page; the unique voter record
     still decides double votes when the ballot is cast.
     """
-    qs = Process.objects.with_places().prefetch_related("phases")
+    qs = Process.objects.with_places()
     if getattr(user, "is_authenticated", False):
         qs = qs.annotate(user_has_voted=Exists(VoterRecord.objects.filter(process=OuterRef("pk"), user=user)))
-    return qs.get(slug=slug)
+    process = qs.get(slug=slug)
+    # Plain (kind, start) pairs cost far less to load than prefetched Phase objects.
+    process.phase_starts = list(Phase.objects.filter(process_id=process.pk).values_list("kind", "starts_at"))
+    return process
 
 
 def phase_timeline(process: Process, *, at: dt.datetime | None = None) -> list[dict]:

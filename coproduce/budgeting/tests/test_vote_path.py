@@ -1,7 +1,7 @@
 """The voting path stays cheap: queries per page, no mail server in the request, one lock query.
 
 These numbers are what `benchmarks/budgeting_vote.py` measures at scale (docs/budgeting.md,
-ADR 0408). If a change adds a query to the ballot page or the vote, these tests say so.
+ADR 0407). If a change adds a query to the ballot page or the vote, these tests say so.
 """
 
 from __future__ import annotations
@@ -88,3 +88,18 @@ def test_audit_head_is_locked_in_one_query_once_it_exists(voting_process):
         assert "FOR UPDATE" in head_reads[0]
     assert AuditEntry.objects.filter(action="test.second").get().previous_hash == \
         AuditEntry.objects.filter(action="test.first").get().entry_hash
+
+
+@pytest.mark.skipif(not __import__("pathlib").Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_benchmark_reads_cpu_time_of_matching_processes():
+    import os
+    import time
+
+    from benchmarks.budgeting_vote import _cpu_seconds
+
+    mine = os.getpid()
+    deadline = time.process_time() + 0.05
+    while time.process_time() < deadline:  # burn a little CPU so there is some to read
+        pass
+    assert _cpu_seconds(lambda pid, _cmdline: pid == mine) > 0
+    assert _cpu_seconds(lambda _pid, _cmdline: False) == 0
