@@ -77,7 +77,8 @@ def reasons(instance: Instance) -> list[tuple[str, list[str]]]:
 def diagnose(instance: Instance) -> InfeasibleQuotasError:
     facts = reasons(instance)
     changes = smallest_relaxation(instance)
-    names: list[str] = []
+    # The features that cannot be met together, then any others the suggested change touches.
+    names: list[str] = conflicting_features(instance)
     for change in changes or []:
         if change.feature not in names:
             names.append(change.feature)
@@ -89,6 +90,50 @@ def diagnose(instance: Instance) -> InfeasibleQuotasError:
     names.sort(key=lambda n: order.index(n) if n in order else len(order))
     return InfeasibleQuotasError(size=instance.size, pool_size=instance.n, features=names,
                                  relaxations=changes or (), reasons=[text for text, _ in facts])
+
+
+def conflicting_features(instance: Instance) -> list[str]:
+    """A smallest-by-inclusion set of features whose quotas no panel can meet together (empty
+    when the panel size and households alone rule every panel out).
+
+    Deletion filter: drop one feature's quotas at a time and keep it dropped while the rest
+    still has no panel; what is left conflicts, and every feature in it is needed for that.
+    One small integer program per feature.
+    """
+    kept = list(range(len(instance.features)))
+    if _has_panel(instance, []):
+        for index in list(kept):
+            trial = [other for other in kept if other != index]
+            if not _has_panel(instance, trial):
+                kept = trial
+    else:
+        kept = []
+    return [instance.features[index][0] for index in kept]
+
+
+def _has_panel(instance: Instance, features: Sequence[int]) -> bool:
+    """Whether some panel meets the size, the households and the quotas of `features` only."""
+    types = instance.type_count
+    rows = [np.ones(types)]
+    lower = [float(instance.size)]
+    upper = [float(instance.size)]
+    for index in features:
+        for q in instance.features[index][1]:
+            rows.append(instance.matrix[q].astype(np.float64))
+            lower.append(float(instance.lower[q]))
+            upper.append(float(instance.upper[q]))
+    for household in instance.households:
+        row = np.zeros(types)
+        row[list(household)] = 1.0
+        rows.append(row)
+        lower.append(0.0)
+        upper.append(1.0)
+    model = new_model()
+    pass_matrix_model(model, cost=np.zeros(types), col_lower=np.zeros(types),
+                      col_upper=instance.counts.astype(np.float64), matrix=np.array(rows),
+                      row_lower=np.array(lower), row_upper=np.array(upper), integer=True)
+    model.run()
+    return bool(model.getModelStatus() == OPTIMAL)
 
 
 def smallest_relaxation(instance: Instance) -> list[QuotaChange] | None:

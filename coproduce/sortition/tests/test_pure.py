@@ -1,0 +1,23 @@
+"""The library stands alone: importing it loads no part of Django."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_importing_coproduce_sortition_does_not_import_django() -> None:
+    code = ("import sys, random\n"
+            "import coproduce.sortition as s\n"
+            "s.select([s.Person('a', {'x': 'y'}), s.Person('b', {'x': 'y'})], [s.Quota('x', 'y', 0, 1)], 1,\n"
+            "         rng=random.Random(0))\n"
+            "import coproduce.sortition.cli\n"
+            "loaded = sorted(m for m in sys.modules if m == 'django' or m.startswith('django.'))\n"
+            "print(','.join(loaded) or 'none')\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "none"
