@@ -7,15 +7,23 @@ maximum load (ties: smallest id). The count stops as soon as one of the projects
 smallest load does not fit in the budget left. Projects that cost more than the whole budget
 are left out from the start; projects nobody approves come last (infinite load).
 
-Loads are exact. Voters are grouped by ballot, and supporters of a project are grouped by load
-level (every supporter of a project bought in round t has the round-t load), so a round costs
-work in proportion to the supporters of the project bought, not to all voters.
+Loads are exact where it matters. Voters are grouped by ballot. A project's new maximum load
+can only grow from one round to the next (its supporters' loads only grow), so each round
+re-computes it only for projects whose last known value could still be the smallest (lazy
+evaluation), summing the supporters' float loads at C speed; the loads within a relative 1e-9
+of the smallest are then computed exactly (every supporter of a project bought in round t has
+the round-t load, an exact fraction) to decide the round and its ties.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter, deque
+from collections.abc import Callable
 from fractions import Fraction
+from itertools import repeat
+from operator import itemgetter, mul
+from typing import Any
 
 from coproduce.pb.outcome import Dropped, Round, Standing
 from coproduce.pb.profile import Profile
@@ -30,13 +38,17 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
     m = profile.m
     supporters = profile.supporters()
     mult = profile.mult
-    approvals = [sum(mult[g] for g in s) for s in supporters]
+    everyone = list(mult)
+    pick = [_picker(s) for s in supporters]
+    weights: list[tuple[int, ...]] = [pick[q](everyone) for q in range(m)]
+    approvals: list[int] = [sum(w) for w in weights]
     # every supporter of the project bought in round t ends with the same load: levels[t]
     levels: list[Fraction] = [Fraction(0)]
     level_of = [0] * len(profile.items)
     load_of = [0.0] * len(profile.items)
-    load_sum = [0.0] * m  # supporters' loads in total, in floats (exact values are recomputed)
     remaining = {q for q in range(m) if cost[q] <= budget}
+    # a lower bound on each project's new maximum load (exact at the start: nobody has a load)
+    bound = [float(cost[q]) / approvals[q] if approvals[q] else math.inf for q in range(m)]
     rounds: list[Round] = []
     over = [q for q in range(m) if cost[q] > budget]
     if over:
@@ -45,31 +57,45 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
     spent: int | Fraction = 0
     chosen: list[int] = []
 
+    # supporting groups of each project that stand for more than one voter
+    heavy: list[list[int]] = [[] for _ in range(m)]
+    for g, w in enumerate(mult):
+        if w > 1:
+            for p in profile.items[g]:
+                heavy[p].append(g)
+
     def exact_load(q: int) -> Fraction:
-        voters_at: dict[int, int] = {}
-        for g in supporters[q]:
-            level = level_of[g]
-            voters_at[level] = voters_at.get(level, 0) + mult[g]
+        voters_at = Counter(pick[q](level_of))  # one per group (C speed), then the groups' other voters
+        for g in heavy[q]:
+            voters_at[level_of[g]] += mult[g] - 1
         total = sum((count * levels[level] for level, count in voters_at.items() if level), Fraction(0))
         return (total + cost[q]) / approvals[q]
 
     while remaining:
-        supported = [q for q in remaining if approvals[q]]
+        supported = sorted((q for q in remaining if approvals[q]), key=bound.__getitem__)
         tied: list[int]
         best: Fraction | None
         if supported:
-            floats = {q: (load_sum[q] + cost[q]) / approvals[q] for q in supported}
-            low = min(floats.values())
-            near = [q for q in supported if floats[q] <= low * (1 + TOLERANCE)]
+            low = math.inf
+            evaluated: list[int] = []
+            for q in supported:
+                if bound[q] > low * (1 + TOLERANCE):
+                    break  # its load is at least its bound: it cannot be within the tolerance
+                value = (sum(map(mul, pick[q](load_of), weights[q])) + float(cost[q])) / approvals[q]
+                bound[q] = value
+                evaluated.append(q)
+                if value < low:
+                    low = value
+            near = sorted(q for q in evaluated if bound[q] <= low * (1 + TOLERANCE))
             exact = {q: exact_load(q) for q in near}
             best = min(exact.values())
-            tied = sorted(q for q in near if exact[q] == best)
+            tied = [q for q in near if exact[q] == best]
         else:
             best = None
             tied = sorted(remaining)
         standings: tuple[Standing, ...] = ()
         if best is not None:
-            standings = tuple(Standing(ids[q], float(exact[q])) for q in sorted(near))
+            standings = tuple(Standing(ids[q], float(exact[q])) for q in near)
         blocking = [q for q in tied if spent + cost[q] > budget]
         if blocking:
             left = budget - spent
@@ -87,17 +113,23 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
         spent += cost[q]
         if best is not None:
             levels.append(best)
-            new_level = len(levels) - 1
-            best_float = float(best)
-            items = profile.items
-            for g in supporters[q]:
-                rise = mult[g] * (best_float - load_of[g])
-                load_of[g] = best_float
-                level_of[g] = new_level
-                for p in items[g]:
-                    load_sum[p] += rise
+            members = supporters[q]
+            # every supporter of q now has the load `best` (C-speed assignment)
+            deque(map(load_of.__setitem__, members, repeat(float(best))), maxlen=0)
+            deque(map(level_of.__setitem__, members, repeat(len(levels) - 1)), maxlen=0)
         rounds.append(Round(len(rounds) + 1, ids[q], float(best) if best is not None else math.inf,
                             float(best) if best is not None else None, approvals[q], approvals[q],
                             money_left=float(budget - spent), tied_with=tuple(ids[t] for t in tied[1:]),
                             standings=standings))
     return chosen, rounds
+
+
+def _picker(indexes: list[int]) -> Callable[[list[Any]], tuple[Any, ...]]:
+    """A function returning the values at `indexes` of a list, as a tuple (C speed)."""
+    if len(indexes) == 1:
+        only = indexes[0]
+        return lambda values: (values[only],)
+    if not indexes:
+        return lambda values: ()
+    getter: Callable[[list[Any]], tuple[Any, ...]] = itemgetter(*indexes)
+    return getter
