@@ -28,6 +28,7 @@ def published_curve(path: str) -> list[float]:
     return [float(r["selection probability"]) for r in rows]
 
 
+@pytest.mark.slow  # geneva_30 takes about 12 s (solved once per test process)
 def test_geneva_30_minimum_matches_the_published_6_53_percent() -> None:
     selection = solved("geneva_30")
     assert selection.min_probability * 100 == pytest.approx(6.53, abs=0.05)
@@ -36,6 +37,7 @@ def test_geneva_30_minimum_matches_the_published_6_53_percent() -> None:
                                                       abs=0.0005)
 
 
+@pytest.mark.slow  # geneva_30 takes about 12 s (solved once per test process)
 def test_geneva_30_sorted_probabilities_match_the_published_curve_at_every_rank() -> None:
     published = published_curve("geneva_30/geneva_30_prob_allocs_data.csv")
     ours = sorted(solved("geneva_30").probabilities.values())
@@ -45,6 +47,7 @@ def test_geneva_30_sorted_probabilities_match_the_published_curve_at_every_rank(
         f"rank {worst + 1}: ours {ours[worst]:.4%}, published {published[worst]:.4%}")
 
 
+@pytest.mark.slow  # geneva_30 takes about 12 s (solved once per test process)
 def test_geneva_30_levels_tell_the_same_story_as_the_probabilities() -> None:
     selection = solved("geneva_30")
     assert selection.levels[0].probability == pytest.approx(selection.min_probability, abs=1e-6)
@@ -68,7 +71,8 @@ def test_example_large_200_gives_everyone_ten_percent_quickly() -> None:
     assert selection.stats.seconds < 60
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.slow) if name == "geneva_30" else name
+                                  for name in sorted(CASES)])
 def test_every_shared_instance_gets_a_valid_lottery(name: str) -> None:
     check_lottery(solved(name), raw_instance(name))
 
