@@ -63,6 +63,7 @@ class LocalSearch:
         self._pair_start: IntArray | None = None
         self._pair_c: IntArray | None = None
         self._pair_d: IntArray | None = None
+        self._triangles: dict[int, tuple[IntArray, IntArray]] = {}
 
     @staticmethod
     def _masks(features: int) -> IntArray:
@@ -142,22 +143,33 @@ class LocalSearch:
     def _best_single(self, x: IntArray, w: FloatArray, chosen: IntArray,
                      load: IntArray) -> tuple[tuple[tuple[int, ...], tuple[int, ...]] | None, float]:
         inst = self.instance
+        if not len(chosen):
+            return None, 0.0
+        # Only a type worth more than the cheapest chosen one can gain anything.
+        candidates = np.nonzero((x < self.counts) & (w > float(w[chosen].min()) + 1e-12))[0]
+        if not len(candidates):
+            return None, 0.0
+        gain = w[candidates][None, :] - w[chosen][:, None]
         totals = inst.matrix @ x
         can_lose = totals > inst.lower
         can_gain = totals < inst.upper
-        candidates = np.nonzero(x < self.counts)[0]
-        if not len(candidates) or not len(chosen):
-            return None, 0.0
-        gain = w[candidates][None, :] - w[chosen][:, None]
-        if gain.max() <= 1e-12:
-            return None, 0.0
-        same = inst.rows[chosen][:, None, :] == inst.rows[candidates][None, :, :]
-        allowed = same | (can_lose[inst.rows[chosen]][:, None, :] & can_gain[inst.rows[candidates]][None, :, :])
-        feasible = allowed.all(axis=2) & (chosen[:, None] != candidates[None, :])
+        out_rows = inst.rows[chosen]
+        in_rows = inst.rows[candidates]
+        out_ok = can_lose[out_rows]
+        in_ok = can_gain[in_rows]
+        # Feature by feature (2-D arrays: much cheaper than one 3-D array and a reduction):
+        # each answer that changes must leave a row with room to lose and enter one with
+        # room to gain.
+        feasible = gain > 1e-12
+        for f in range(out_rows.shape[1]):
+            same = out_rows[:, f, None] == in_rows[None, :, f]
+            feasible &= same | (out_ok[:, f, None] & in_ok[None, :, f])
         if self.has_households:
             added = np.broadcast_to(candidates[None, :], feasible.shape)
             removed = np.broadcast_to(chosen[:, None], feasible.shape)
             feasible &= self._house_ok(added, [removed], load)
+        if not feasible.any():
+            return None, 0.0
         gain = np.where(feasible, gain, -np.inf)
         i, j = np.unravel_index(int(np.argmax(gain)), gain.shape)
         return ((int(chosen[i]),), (int(candidates[j]),)), float(gain[i, j])
@@ -199,9 +211,16 @@ class LocalSearch:
         self._pair_c = np.concatenate(c_parts) if c_parts else np.zeros(0, dtype=np.int64)
         self._pair_d = np.concatenate(d_parts) if d_parts else np.zeros(0, dtype=np.int64)
 
+    def _triangle(self, size: int) -> tuple[IntArray, IntArray]:
+        found = self._triangles.get(size)
+        if found is None:
+            first, second = np.triu_indices(size, 1)
+            found = self._triangles[size] = (first.astype(np.int64), second.astype(np.int64))
+        return found
+
     def _best_pair(self, x: IntArray, w: FloatArray, chosen: IntArray,
                    load: IntArray) -> tuple[tuple[tuple[int, ...], tuple[int, ...]] | None, float]:
-        first, second = np.triu_indices(len(chosen), 1)
+        first, second = self._triangle(len(chosen))
         pair, c, d = self._pair_candidates(chosen[first], chosen[second])
         if not len(pair):
             return None, 0.0
