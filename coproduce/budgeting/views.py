@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -31,7 +34,15 @@ from .models import BallotType, Count, Process, Project, ProjectStatus
 from .phases import PHASE_TYPES, Action, PhaseKind, is_before, phase_allows
 from .predicates import member_problem, voter_problem
 
-RECEIPT_SESSION_KEY = "budgeting_receipt"
+# The receipt code goes from the vote to the receipt page in a signed cookie bound to the voter,
+# sent only to that page and deleted as it is shown, so it is never written to the database
+# (ADR 0407). Ten minutes is ample for a redirect.
+RECEIPT_COOKIE = "budgeting_receipt"
+RECEIPT_COOKIE_MAX_AGE = 600
+
+
+def _receipt_salt(user) -> str:
+    return f"coproduce.budgeting.receipt:{user.pk}"
 
 
 def _process(request, slug, *args, **kwargs) -> Process:
@@ -281,23 +292,34 @@ def vote(request, slug, process):
         except services.BudgetingError as exc:
             error = str(exc)
         else:
-            request.session[RECEIPT_SESSION_KEY] = {"slug": process.slug, "code": cast.receipt_code,
-                                                    "ballot_id": cast.ballot_id}
-            return redirect("budgeting:vote_receipt", slug=process.slug)
+            receipt_path = reverse("budgeting:vote_receipt", kwargs={"slug": process.slug})
+            response = redirect(receipt_path)
+            token = signing.dumps({"slug": process.slug, "code": cast.receipt_code, "ballot_id": cast.ballot_id},
+                                  salt=_receipt_salt(request.user))
+            response.set_cookie(RECEIPT_COOKIE, token, max_age=RECEIPT_COOKIE_MAX_AGE, path=receipt_path,
+                                secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Strict")
+            return response
     return render(request, "budgeting/vote.html", {"process": process, "error": error,
                                                    **_ballot_context(process, chosen)})
 
 
 def vote_receipt(request, slug):
-    """Shows the receipt code exactly once: it is removed from the session as it is shown."""
+    """Shows the receipt code once, to the voter who cast it: its cookie is deleted as it is shown."""
     process = _process(request, slug)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    receipt = request.session.pop(RECEIPT_SESSION_KEY, None)
-    if not receipt or receipt.get("slug") != process.slug:
-        return render(request, "budgeting/receipt_gone.html", {"process": process})
-    response = render(request, "budgeting/receipt.html", {"process": process, "receipt": receipt})
+    try:
+        receipt = signing.loads(request.COOKIES.get(RECEIPT_COOKIE, ""), salt=_receipt_salt(request.user),
+                                max_age=RECEIPT_COOKIE_MAX_AGE)
+    except signing.BadSignature:  # none, someone else's, altered or expired
+        receipt = None
+    if not isinstance(receipt, dict) or receipt.get("slug") != process.slug:
+        response = render(request, "budgeting/receipt_gone.html", {"process": process})
+    else:
+        response = render(request, "budgeting/receipt.html", {"process": process, "receipt": receipt})
     response["Cache-Control"] = "no-store"
+    if RECEIPT_COOKIE in request.COOKIES:
+        response.delete_cookie(RECEIPT_COOKIE, path=request.path, samesite="Strict")
     return response
 
 

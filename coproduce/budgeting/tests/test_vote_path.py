@@ -1,4 +1,5 @@
-"""The voting path stays cheap: queries per page, no mail server in the request, one lock query.
+"""The voting path stays cheap: queries per page, no mail server in the request, one lock query,
+and the receipt code travels to its page in a cookie, never through the database.
 
 These numbers are what `benchmarks/budgeting_vote.py` measures at scale (docs/budgeting.md,
 ADR 0407). If a change adds a query to the ballot page or the vote, these tests say so.
@@ -6,17 +7,23 @@ ADR 0407). If a change adds a query to the ballot page or the vote, these tests 
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.db import connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coproduce.accounts.testing import sign_in
+from coproduce.accounts.tests.factories import ResidentFactory
 from coproduce.audit.models import AuditEntry
 from coproduce.audit.services import audit_record
-from coproduce.budgeting import services, tasks
+from coproduce.budgeting import services, tasks, views
 from coproduce.budgeting.models import Ballot, VoterRecord
+from coproduce.budgeting.views import RECEIPT_COOKIE
 
 pytestmark = pytest.mark.django_db
 
@@ -33,18 +40,64 @@ def test_ballot_page_takes_six_queries(client, voting_process, voter, django_ass
     assert response.status_code == 200 and 'name="projects"' in response.content.decode()
 
 
-def test_vote_post_takes_at_most_sixteen_queries(client, voting_process, voter, django_assert_max_num_queries,
-                                                 django_capture_on_commit_callbacks):
+def test_vote_post_takes_at_most_thirteen_queries(client, voting_process, voter, django_assert_max_num_queries,
+                                                  django_capture_on_commit_callbacks):
     sign_in(client, voter)
     client.get(_vote_url(voting_process))
     # 5 to load the page's objects, then in one transaction: project costs, voter record, ballot,
-    # audit head lock, audit entry, audit head update; then the session (receipt) write.
-    with django_assert_max_num_queries(16), django_capture_on_commit_callbacks(execute=True):
+    # audit head lock, audit entry, audit head update. No session write: the receipt goes in a cookie.
+    with django_assert_max_num_queries(13), django_capture_on_commit_callbacks(execute=True):
         response = client.post(_vote_url(voting_process), {"projects": ["1", "2"]})
     assert response.status_code == 302
     assert Ballot.objects.filter(process=voting_process).count() == 1
     assert VoterRecord.objects.filter(process=voting_process, user=voter).count() == 1
     assert len(mail.outbox) == 1
+
+
+def _cast_over_http(client, process, voter):
+    sign_in(client, voter)
+    response = client.post(_vote_url(process), {"projects": ["1", "2"]})
+    assert response.status_code == 302
+    return response
+
+
+def test_receipt_code_is_never_written_to_the_session_table(client, voting_process, voter):
+    response = _cast_over_http(client, voting_process, voter)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(response["Location"])
+    code = re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", page.content.decode()).group(0)
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    for session in Session.objects.all():
+        assert code not in str(session.get_decoded()) and code not in session.session_data
+    assert not AuditEntry.objects.filter(data__icontains=code.replace("-", "")).exists()
+
+
+def test_receipt_cookie_is_http_only_limited_to_the_receipt_page_and_bound_to_the_voter(client, voting_process, voter):
+    response = _cast_over_http(client, voting_process, voter)
+    cookie = response.cookies[RECEIPT_COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == response["Location"]
+    assert 0 < int(cookie["max-age"]) <= 600
+
+    other = ResidentFactory(neighbourhood=voting_process.neighbourhood)
+    stranger = Client()
+    sign_in(stranger, other)
+    stranger.cookies[RECEIPT_COOKIE] = cookie.value  # a copied cookie is no use to anyone else
+    page = stranger.get(response["Location"]).content.decode()
+    assert "already been shown" in page and cookie.value not in page
+
+    shown = client.get(response["Location"])
+    assert "already been shown" not in shown.content.decode()
+    assert shown.cookies[RECEIPT_COOKIE].value == "" and shown["Cache-Control"] == "no-store"
+
+
+def test_expired_or_altered_receipt_cookie_shows_nothing(client, voting_process, voter, monkeypatch):
+    response = _cast_over_http(client, voting_process, voter)
+    token = response.cookies[RECEIPT_COOKIE].value
+    client.cookies[RECEIPT_COOKIE] = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    assert "already been shown" in client.get(response["Location"]).content.decode()
+    client.cookies[RECEIPT_COOKIE] = token
+    monkeypatch.setattr(views, "RECEIPT_COOKIE_MAX_AGE", -1)
+    assert "already been shown" in client.get(response["Location"]).content.decode()
 
 
 def test_someone_who_has_voted_sees_so_on_get_and_post(client, voting_process, voter):
