@@ -16,7 +16,8 @@ A pure library (no Django): frozen dataclasses in, a `Selection` out.
 
 Algorithms: "leximin" (Flanigan et al., Nature 2021: the lowest chance as high as possible,
 then the next…), "maximin" (only the lowest) and "legacy" (the old greedy method). Everything
-runs on the open-source HiGHS solver. See docs/sortition.md.
+runs on the open-source HiGHS solver. See docs/panels.md ("The selection library") and ADRs
+0700–0701.
 """
 
 from coproduce import __version__
