@@ -101,7 +101,7 @@ def test_legacy_meets_the_quotas_but_is_less_fair() -> None:
     legacy = select(people, quotas, 20, algorithm="legacy", rng=random.Random(5), legacy_draws=400)
     assert legacy.algorithm == "legacy" and not legacy.probabilities_exact
     check_lottery(legacy, raw, exact=False)
-    # The lone female conservative (line 2 of the file is the first female conservative… find her).
+    # The pool's only female conservative: the quotas make her the hardest to place.
     lone = next(pid for pid, a in raw.answers.items()
                 if a == {"gender": "female", "leaning": "conservative"})
     assert legacy.probabilities[lone] < 0.1  # LEXIMIN gives her, like everyone, exactly 10%
