@@ -208,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks pb_count", description=__doc__.splitlines()[0])
     parser.add_argument("--only", action="append", default=[], metavar="TEXT",
                         help="only instances whose file name contains TEXT (repeatable)")
+    parser.add_argument("--rule", action="append", default=[], metavar="RULE",
+                        help="only this rule (repeatable; default: every rule of expected_pabutools.json)")
     parser.add_argument("--max-voters", type=int, default=0,
                         help="skip instances with more voters (0 = no limit); skipped ones are listed")
     parser.add_argument("--enough", type=float, default=60.0,
@@ -251,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         add1_results: dict[str, Any] = {}
         add1_seconds: dict[str, float] = {}
         for rule, reference in expected[name]["rules"].items():
-            if rule not in RULES:
+            if rule not in RULES or (args.rule and rule not in args.rule):
                 continue
             # the same rule for both libraries: best of five under 50 ms, of three under 1 s
             ours, outcome = timed(lambda rule=rule, election=election: count_afresh(election, rule))
