@@ -3,11 +3,14 @@
     python -m benchmarks pb_count                      # every instance and rule (several minutes)
     python -m benchmarks pb_count -- --only Krakow      # instances whose file name contains "Krakow"
     python -m benchmarks pb_count -- --max-voters 20000 # a quicker run; skipped instances are listed
+    python -m benchmarks pb_count -- --only Budapest_2024 --rule seq_phragmen   # one rule only
 
 For each instance and rule it prints pabutools' time, ours and the ratio, checks that both give
 the outcome recorded in expected_pabutools.json, then prints the geometric mean of the ratios
-(per rule, for the Equal Shares rules, for Phragmén, and overall), Kraków 2024's parse time
-against its count times, and the peak memory of parsing and counting Kraków 2024.
+(per rule, for the Equal Shares rules, for Phragmén, and overall; over all files and over those
+with at least 1,000 voters), a verdict on the 50× target, Kraków 2024's parse time against each
+rule's count time, and the peak resident memory (the kernel's high-water mark, VmHWM) of a fresh
+process that reads Kraków 2024 and counts it with every rule.
 
 Times are CPU seconds of this process (`time.process_time`), measured for both libraries the
 same way, in the same process, one after the other: on a shared, busy machine wall-clock time
