@@ -122,12 +122,10 @@ def _has_panel(instance: Instance, features: Sequence[int]) -> bool:
             rows.append(instance.matrix[q].astype(np.float64))
             lower.append(float(instance.lower[q]))
             upper.append(float(instance.upper[q]))
-    for household in instance.households:
-        row = np.zeros(types)
-        row[list(household)] = 1.0
-        rows.append(row)
-        lower.append(0.0)
-        upper.append(1.0)
+    households = instance.household_rows(types)
+    rows.extend(households)
+    lower.extend([0.0] * len(households))
+    upper.extend([1.0] * len(households))
     model = new_model()
     pass_matrix_model(model, cost=np.zeros(types), col_lower=np.zeros(types),
                       col_upper=instance.counts.astype(np.float64), matrix=np.array(rows),
@@ -168,12 +166,10 @@ def smallest_relaxation(instance: Instance) -> list[QuotaChange] | None:
         rows.append(at_most)
         row_lower.append(-np.inf)
         row_upper.append(float(instance.upper[q]))
-    for household in instance.households:
-        row = np.zeros(cols)
-        row[list(household)] = 1.0
-        rows.append(row)
-        row_lower.append(0.0)
-        row_upper.append(1.0)
+    households = instance.household_rows(cols)
+    rows.extend(households)
+    row_lower.extend([0.0] * len(households))
+    row_upper.extend([1.0] * len(households))
     model = new_model(mip_rel_gap=0.0)
     pass_matrix_model(model, cost=cost, col_lower=lower, col_upper=upper, matrix=np.array(rows),
                       row_lower=np.array(row_lower), row_upper=np.array(row_upper), integer=True)

@@ -64,6 +64,16 @@ class Instance:
     def ids(self, people: Iterable[int]) -> frozenset[str]:
         return frozenset(self.people[i].id for i in people)
 
+    def household_rows(self, columns: int) -> list[FloatArray]:
+        """One linear-program row per household (0 ≤ row · x ≤ 1: at most one of its people),
+        over `columns` columns of which the first `type_count` are the types."""
+        rows = []
+        for household in self.households:
+            row = np.zeros(columns)
+            row[list(household)] = 1.0
+            rows.append(row)
+        return rows
+
 
 def build_instance(people: Sequence[Person], quotas: Sequence[Quota], size: int) -> Instance:
     """Check the input and group the people into types. Raises `BadInputError`."""

@@ -44,12 +44,10 @@ class PanelOracle:
         rows = [np.ones(types), *instance.matrix.astype(np.float64)]
         lower = [float(instance.size), *instance.lower.astype(np.float64)]
         upper = [float(instance.size), *instance.upper.astype(np.float64)]
-        for household in instance.households:
-            row = np.zeros(types)
-            row[list(household)] = 1.0
-            rows.append(row)
-            lower.append(0.0)
-            upper.append(1.0)
+        households = instance.household_rows(types)
+        rows.extend(households)
+        lower.extend([0.0] * len(households))
+        upper.extend([1.0] * len(households))
         self.model = new_model(mip_rel_gap=0.0, mip_abs_gap=1e-9, mip_improving_solution_save=True)
         pass_matrix_model(
             self.model, cost=np.zeros(types), col_lower=np.zeros(types),
