@@ -59,16 +59,24 @@ def _whole_number(text: str) -> int | None:
     return None
 
 
-def read_quotas_csv(source: Path | str, *, text: str | None = None, name: str | None = None) -> list[Quota]:
-    """Quotas from a CSV file (or from `text`, reported as `name`). Raises `BadInputError`."""
-    label = name or Path(source).name
+def _open(source: Path | str, text: str | None, label: str, what: str
+          ) -> tuple[Iterator[tuple[int, list[str]]], int, list[str], list[str], dict[str, int]]:
+    """The rows after the header, the header's line number, the header as written, its normalised
+    column names, and the position of each name (the first, when a name repeats)."""
     rows = _rows(source, text)
     first = next(rows, None)
     if first is None:
-        raise BadInputError([InputProblem("the quotas file is empty", label, 1)])
+        raise BadInputError([InputProblem(f"the {what} file is empty", label, 1)])
     header_line, header = first
     columns = [normal(h) for h in header]
     index = {c: i for i, c in reversed(list(enumerate(columns)))}
+    return rows, header_line, header, columns, index
+
+
+def read_quotas_csv(source: Path | str, *, text: str | None = None, name: str | None = None) -> list[Quota]:
+    """Quotas from a CSV file (or from `text`, reported as `name`). Raises `BadInputError`."""
+    label = name or Path(source).name
+    rows, header_line, header, columns, index = _open(source, text, label, "quotas")
 
     def find(*names: str) -> int | None:
         return next((index[n] for n in names if n in index), None)
@@ -132,13 +140,7 @@ def read_people_csv(source: Path | str, *, quotas: Sequence[Quota] | None = None
     postcode) are all equal, ignoring case and spaces, share a household; blank means none.
     """
     label = name or Path(source).name
-    rows = _rows(source, text)
-    first = next(rows, None)
-    if first is None:
-        raise BadInputError([InputProblem("the people file is empty", label, 1)])
-    header_line, header = first
-    columns = [normal(h) for h in header]
-    index = {c: i for i, c in reversed(list(enumerate(columns)))}
+    rows, header_line, header, columns, index = _open(source, text, label, "people")
     problems: list[InputProblem] = []
     id_col: int | None = None
     if id_column != ROW_ID:
