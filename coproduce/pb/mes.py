@@ -30,8 +30,8 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from itertools import accumulate
-from operator import itemgetter, mul, truediv
+from itertools import accumulate, compress
+from operator import itemgetter, mul, not_, truediv
 from typing import Any
 
 from coproduce.pb.election import Money
@@ -113,8 +113,8 @@ class _Eval:
     poor: int  # entries[:poor] (or the first `poor` groups in order) pay everything they have
     order: list[int] | None = None  # group strategy: supporters in order of money per utility
     money_now: tuple[Num, ...] = ()  # group strategy: supporters' money before paying
-    # group strategy: (voters who had nothing, who paid all they had, who paid in full, money after)
-    payments: tuple[int, int, int, Num] | None = None
+    # group strategy: (voters who paid all they had or had nothing, who paid in full, money after)
+    payments: tuple[int, int, Num] | None = None
 
     def exact_price(self) -> Fraction | None:
         if isinstance(self.exact, tuple):
@@ -402,7 +402,9 @@ class _Pass:
         err_of = {q: err for q, (_, err, _) in lower.items()}
         slope_of = {q: slope for q, (_, _, slope) in lower.items()}
         rounds: list[Round] = []
-        money_left = self.b_exact * e.profile.voters
+        money_left: Fraction | int = self.b_exact * e.profile.voters
+        if money_left.denominator == 1:
+            money_left = money_left.numerator  # int arithmetic is far quicker
         if self.record:
             rounds.extend(self._opening_rounds(money_left))
             money_left -= sum(e.cost[q] for q in e.free)
@@ -763,10 +765,9 @@ class _GroupPass(_Pass):
                 reach = rho0 * share
                 if min(money) - reach > max(errors) + 4 * EPS * reach:  # nobody runs out of money
                     payments = None
-                    if self.record:
-                        nothing = sum(w for m, w in zip(money, weights, strict=True) if m == 0)
-                        count = sum(weights)
-                        payments = (nothing, 0, count - nothing, total - rho0 * share * count)
+                    if self.record:  # everyone pays in full
+                        count = e.supporter_count[q]
+                        payments = (0, count, total - rho0 * share * count)
                     return _Eval(q, rho0, 4 * EPS * rho0, 0.0, total, (cost, whole), [], 0, None, money, payments)
             keys: tuple[Num, ...] | list[Num] = money
         else:
@@ -807,10 +808,9 @@ class _GroupPass(_Pass):
         poor = low
         rho = price(poor)
         payments = None
-        if self.record:
-            nothing = sum(w for m, w in zip(money, weights, strict=True) if m == 0)
+        if self.record:  # who paid all they had (or had nothing), who paid in full, their money after
             after = (total - paid_before[poor]) - rho * (whole_n - used_before[poor])
-            payments = (nothing, counted[poor] - nothing, counted[size] - counted[poor], after)
+            payments = (counted[poor], counted[size] - counted[poor], after)
         if self.exact:
             assert isinstance(rho, Fraction)
             return _Eval(q, rho, 0.0, 0.0, total, rho, [], poor, order, money, payments)
@@ -818,7 +818,8 @@ class _GroupPass(_Pass):
         # supporters near the poor/rich boundary count as possibly poor in the error bound
         tolerance = max(errors) / float(min(utilities)) + 4 * EPS * rho
         near = poor
-        while near < size and keys[order[near]] - rho <= tolerance:
+        scale = share if e.binary else 1  # binary: the keys are money, not money per utility
+        while near < size and keys[order[near]] - rho * scale <= tolerance * scale:
             near += 1
         sure_rich = float(whole_n) - float(used_before[near])
         if sure_rich <= 0:
@@ -835,8 +836,10 @@ class _GroupPass(_Pass):
 
     def _payments(self, winner: _Eval) -> tuple[int, int, int, Num]:
         assert winner.payments is not None
-        nothing, all_left, full, after = winner.payments
-        return full, all_left, nothing, after
+        poor, full, after = winner.payments
+        # only the winner's supporters with nothing left are counted (C speed)
+        nothing = sum(compress(self.e.weights[winner.q], map(not_, winner.money_now))) if poor else 0
+        return full, poor - nothing, nothing, after
 
     def _pay(self, winner: _Eval) -> None:
         e = self.e

@@ -36,14 +36,19 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
     """Chosen project numbers in the order bought, and one round per purchase (plus the stop)."""
     ids, cost = profile.projects.ids, profile.projects.cost
     m = profile.m
+    if budget.denominator == 1:
+        budget = budget.numerator  # type: ignore[assignment]  # comparing ints is far quicker
     supporters = profile.supporters()
     mult = profile.mult
     everyone = list(mult)
     pick = [_picker(s) for s in supporters]
     weights: list[tuple[int, ...]] = [pick[q](everyone) for q in range(m)]
     approvals: list[int] = [sum(w) for w in weights]
-    # every supporter of the project bought in round t ends with the same load: levels[t]
-    levels: list[Fraction] = [Fraction(0)]
+    # every supporter of the project bought in round t ends with the same load: levels[t]. It is
+    # made exact only when a close call needs it: until then `pending[t]` keeps what it is made
+    # from (the project bought and the levels its supporters had just before).
+    levels: list[Fraction | None] = [Fraction(0)]
+    pending: dict[int, tuple[int, tuple[int, ...]]] = {}
     level_of = [0] * len(profile.items)
     load_of = [0.0] * len(profile.items)
     remaining = {q for q in range(m) if cost[q] <= budget}
@@ -57,24 +62,32 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
     spent: int | Fraction = 0
     chosen: list[int] = []
 
-    # supporting groups of each project that stand for more than one voter
-    heavy: list[list[int]] = [[] for _ in range(m)]
-    for g, w in enumerate(mult):
-        if w > 1:
-            for p in profile.items[g]:
-                heavy[p].append(g)
+    # where, among the supporters of a project, the groups standing for more than one voter are
+    heavy: dict[int, list[int]] = {}
 
-    def exact_load(q: int) -> Fraction:
-        voters_at = Counter(pick[q](level_of))  # one per group (C speed), then the groups' other voters
-        for g in heavy[q]:
-            voters_at[level_of[g]] += mult[g] - 1
-        total = sum((count * levels[level] for level, count in voters_at.items() if level), Fraction(0))
+    def load_from(q: int, at: tuple[int, ...]) -> Fraction:
+        """q's exact new maximum load when its supporters' groups are at the levels `at`."""
+        voters_at = Counter(at)  # one per group (C speed), then the groups' other voters
+        members = supporters[q]
+        if q not in heavy:
+            heavy[q] = [i for i, g in enumerate(members) if mult[g] > 1]
+        for i in heavy[q]:
+            voters_at[at[i]] += mult[members[i]] - 1
+        if pending:
+            needed = max((level for level in voters_at if level in pending), default=0)
+            for t in sorted(t for t in pending if t <= needed):  # in order: a level is made from earlier ones
+                made_of, before = pending.pop(t)
+                levels[t] = load_from(made_of, before)
+        total = sum((count * levels[level] for level, count in voters_at.items() if level),  # type: ignore[misc]
+                    Fraction(0))
         return (total + cost[q]) / approvals[q]
 
     while remaining:
         supported = sorted((q for q in remaining if approvals[q]), key=bound.__getitem__)
         tied: list[int]
-        best: Fraction | None
+        best: float | None  # the smallest new maximum load (None: nobody approves what is left)
+        exact: Fraction | None = None  # the same, exactly, when a close call had to compute it
+        standings: tuple[Standing, ...] = ()
         if supported:
             low = math.inf
             evaluated: list[int] = []
@@ -87,15 +100,18 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
                 if value < low:
                     low = value
             near = sorted(q for q in evaluated if bound[q] <= low * (1 + TOLERANCE))
-            exact = {q: exact_load(q) for q in near}
-            best = min(exact.values())
-            tied = [q for q in near if exact[q] == best]
+            if len(near) == 1:  # no close call: the float decides, the exact load can wait
+                tied, best = near, low
+                standings = (Standing(ids[near[0]], low),)
+            else:
+                loads = {q: load_from(q, pick[q](level_of)) for q in near}
+                exact = min(loads.values())
+                tied = [q for q in near if loads[q] == exact]
+                best = float(exact)
+                standings = tuple(Standing(ids[q], float(loads[q])) for q in near)
         else:
             best = None
             tied = sorted(remaining)
-        standings: tuple[Standing, ...] = ()
-        if best is not None:
-            standings = tuple(Standing(ids[q], float(exact[q])) for q in near)
         blocking = [q for q in tied if spent + cost[q] > budget]
         if blocking:
             left = budget - spent
@@ -112,15 +128,16 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
         remaining.discard(q)
         spent += cost[q]
         if best is not None:
-            levels.append(best)
             members = supporters[q]
+            if exact is None:
+                pending[len(levels)] = (q, pick[q](level_of))  # before its supporters' levels change
+            levels.append(exact)
             # every supporter of q now has the load `best` (C-speed assignment)
-            deque(map(load_of.__setitem__, members, repeat(float(best))), maxlen=0)
+            deque(map(load_of.__setitem__, members, repeat(best)), maxlen=0)
             deque(map(level_of.__setitem__, members, repeat(len(levels) - 1)), maxlen=0)
-        rounds.append(Round(len(rounds) + 1, ids[q], float(best) if best is not None else math.inf,
-                            float(best) if best is not None else None, approvals[q], approvals[q],
-                            money_left=float(budget - spent), tied_with=tuple(ids[t] for t in tied[1:]),
-                            standings=standings))
+        rounds.append(Round(len(rounds) + 1, ids[q], best if best is not None else math.inf, best,
+                            approvals[q], approvals[q], money_left=float(budget - spent),
+                            tied_with=tuple(ids[t] for t in tied[1:]), standings=standings))
     return chosen, rounds
 
 

@@ -106,9 +106,11 @@ def build_profile(election: Election, utility: str, *, projects: Projects | None
         items = tuple(by_set)
         mult = tuple(by_set.values())
         if utility == "card":
-            utils: tuple[tuple[Points, ...], ...] = tuple((1,) * len(key) for key in items)
+            ones = [(1,) * n for n in range(projects.m + 1)]
+            utils: tuple[tuple[Points, ...], ...] = tuple(map(ones.__getitem__, map(len, items)))
         else:
-            utils = tuple(tuple(cost[p] for p in key) for key in items)
+            cost_of = cost.__getitem__
+            utils = tuple([tuple(map(cost_of, key)) for key in items])
         if utility == "cost" and not keep_non_positive and cost and min(cost) == 0:
             pairs_kept = [tuple((p, u) for p, u in zip(key, us, strict=True) if u > 0) for key, us in zip(items, utils, strict=True)]
             merged: dict[tuple[tuple[int, ...], tuple[Points, ...]], int] = {}

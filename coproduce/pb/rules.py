@@ -204,6 +204,8 @@ def _greedy(election: Election, projects: Projects, utility: str) -> tuple[list[
 
 
 def _exhaustive(projects: Projects, chosen: list[int], budget: Fraction) -> bool:
+    if budget.denominator == 1:
+        budget = budget.numerator  # type: ignore[assignment]  # comparing ints is far quicker
     spent = sum(projects.cost[q] for q in chosen)
     taken = set(chosen)
     return all(projects.cost[q] + spent > budget for q in range(projects.m) if q not in taken)
