@@ -511,7 +511,7 @@ class _Pass:
 
     # -- explanation trail ---------------------------------------------------------------
 
-    def _opening_rounds(self, money: Fraction) -> list[Round]:
+    def _opening_rounds(self, money: Fraction | int) -> list[Round]:
         e = self.e
         opening: list[Round] = []
         unsupported = tuple(Dropped(e.ids[q], "no-supporters", float(e.cost[q]), 0.0) for q in e.unsupported)
@@ -525,7 +525,7 @@ class _Pass:
         return opening
 
     def _round(self, number: int, winner: _Eval, tied: list[int], evaluated: list[_Eval],
-               dropped: list[Dropped], money_left: Fraction) -> Round:
+               dropped: list[Dropped], money_left: Fraction | int) -> Round:
         e = self.e
         full, all_left, nothing, after = self._payments(winner)
         rho = winner.rho

@@ -78,8 +78,12 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
             for t in sorted(t for t in pending if t <= needed):  # in order: a level is made from earlier ones
                 made_of, before = pending.pop(t)
                 levels[t] = load_from(made_of, before)
-        total = sum((count * levels[level] for level, count in voters_at.items() if level),  # type: ignore[misc]
-                    Fraction(0))
+        total = Fraction(0)
+        for level, count in voters_at.items():
+            if level:
+                made = levels[level]
+                assert made is not None  # made exact above
+                total += count * made
         return (total + cost[q]) / approvals[q]
 
     while remaining:
