@@ -17,8 +17,8 @@ same way, in the same process, one after the other: on a shared, busy machine wa
 is several times longer and varies from run to run, CPU time much less. A call that takes under
 50 ms is repeated and the best of five kept, under 1 s the best of three (for both). The calls
 are exactly those recorded in expected_pabutools.json. pabutools is stopped once it has used
-`--enough` times our time (default 60×) or `--cap` seconds: the ratio is then a lower bound, shown as
-">60", and the geometric means that include one are marked "≥". Where the reference run
+`--enough` times our time (default 1,000×) or `--cap` seconds: the ratio is then a lower bound, shown
+with ">", and the geometric means that include one are marked "≥". Where the reference run
 recorded that pabutools did not finish within 300 s (20 add1 counts), it is not run again
 (unless `--rerun-timeouts`): its time counts as "> 300 s, recorded". pabutools (GPL) is used here
 only as the reference; coproduce.pb never imports it.
@@ -207,19 +207,69 @@ def peak_memory(path: Path, rules: list[str]) -> tuple[float, float, str]:
     return top / 1024, base / 1024, ""
 
 
+def report(rows: list[Row], names: list[str], expected: dict[str, Any], rules: tuple[str, ...], *,
+           show_target: bool = True) -> int:
+    """Print the geometric means (per rule, per group; all files and files with ≥ 1,000 voters)."""
+    print()
+    print(f"Geometric mean of pabutools time / coproduce.pb time ({len(names)} instances):")
+    for rule in rules:
+        print("  " + summarise(rule, [r for r in rows if r.rule == rule]))
+    print("  " + summarise("Equal Shares rules (all mes_*)", [r for r in rows if r.rule.startswith("mes_")
+                                                              and not r.rule.endswith("_then_greedy_cost")]))
+    print("  " + summarise("Equal Shares + Phragmén", [r for r in rows if r.rule in MES_RULES
+                                                       or r.rule == "seq_phragmen"]))
+    print("  " + summarise("every rule", rows))
+    large = {n for n in names if expected[n]["num_voters"] >= LARGE_VOTERS}
+    print(f"The same, over the {len(large)} instances with at least {LARGE_VOTERS:,} voters "
+          "(where counting time matters; on the smallest files both take milliseconds):")
+    print("  " + summarise("Equal Shares rules (all mes_*)", [r for r in rows if r.instance in large
+                                                              and r.rule.startswith("mes_")
+                                                              and not r.rule.endswith("_then_greedy_cost")]))
+    print("  " + summarise("Equal Shares + Phragmén", [r for r in rows if r.instance in large
+                                                       and (r.rule in MES_RULES or r.rule == "seq_phragmen")]))
+    print("  " + summarise("every rule", [r for r in rows if r.instance in large]))
+    different = [f"{r.instance} {r.rule}" for r in rows if r.same is False]
+    if show_target:
+        if different:
+            print(f"OUTCOMES DIFFERENT FROM THE REFERENCE: {', '.join(different)}")
+        target_verdict(rows, names)
+    return 1 if different else 0
+
+
+def target_verdict(rows: list[Row], names: list[str]) -> None:
+    """The 50× target: geometric mean over the Equal Shares rules and Phragmén, and per rule."""
+    target_rows = [r for r in rows if r.rule in MES_RULES or r.rule == "seq_phragmen"]
+    if target_rows:
+        mean = geometric_mean([r.ratio for r in target_rows])
+        bound = "≥ " if any(not r.finished for r in target_rows) else ""
+        print(f"\nTarget ≥ 50× (geometric mean, Equal Shares rules and Phragmén, {len(names)} instances): "
+              f"{bound}{mean:.1f}× — {'met' if mean >= 50 else 'NOT MET'}")
+        for rule in (*MES_RULES, "seq_phragmen"):
+            chosen = [r for r in target_rows if r.rule == rule]
+            if chosen:
+                bound = "≥ " if any(not r.finished for r in chosen) else ""
+                print(f"  {rule:<31} {bound}{geometric_mean([r.ratio for r in chosen]):7.1f}×")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks pb_count", description=__doc__.splitlines()[0])
     parser.add_argument("--only", action="append", default=[], metavar="TEXT",
                         help="only instances whose file name contains TEXT (repeatable)")
+    parser.add_argument("--skip", action="append", default=[], metavar="TEXT",
+                        help="leave out instances whose file name contains TEXT (repeatable)")
     parser.add_argument("--rule", action="append", default=[], metavar="RULE",
                         help="only this rule (repeatable; default: every rule of expected_pabutools.json)")
     parser.add_argument("--max-voters", type=int, default=0,
                         help="skip instances with more voters (0 = no limit); skipped ones are listed")
-    parser.add_argument("--enough", type=float, default=60.0,
+    parser.add_argument("--enough", type=float, default=1000.0,
                         help="stop pabutools once it has used this many times our time (0 = never)")
     parser.add_argument("--cap", type=float, default=30.0,
                         help="stop any pabutools call after this many CPU seconds")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory measurement")
+    parser.add_argument("--save", metavar="FILE", help="also write every row to FILE (JSON), for --combine")
+    parser.add_argument("--combine", nargs="+", metavar="FILE",
+                        help="run nothing: print the means over the rows saved by earlier runs (a later "
+                             "file's row for the same instance and rule replaces an earlier one)")
     parser.add_argument("--rerun-timeouts", action="store_true",
                         help="also run pabutools where the reference run gave up after 300 s (otherwise "
                              "those count as '> 300 s, recorded')")
@@ -235,9 +285,19 @@ def main(argv: list[str] | None = None) -> int:
         return count(election, rule)
 
     expected = json.loads((PABULIB / "expected_pabutools.json").read_text(encoding="utf-8"))["instances"]
+    if args.combine:
+        saved: dict[tuple[str, str], Row] = {}
+        for file in args.combine:
+            for item in json.loads(Path(file).read_text(encoding="utf-8")):
+                row = Row(**item)
+                saved[(row.instance, row.rule)] = row
+        combined = list(saved.values())
+        print(f"{len(combined)} rows from {len(args.combine)} file(s)")
+        return report(combined, sorted({r.instance for r in combined}), expected, RULES)
     names = sorted(expected, key=lambda n: expected[n]["num_voters"] * expected[n]["num_projects"])
     if args.only:
         names = [n for n in names if any(text in n for text in args.only)]
+    names = [n for n in names if not any(text in n for text in args.skip)]
     skipped = [n for n in names if args.max_voters and expected[n]["num_voters"] > args.max_voters]
     names = [n for n in names if n not in skipped]
 
@@ -302,24 +362,9 @@ def main(argv: list[str] | None = None) -> int:
         del instance, profile, election, add1_results
         gc.collect()
 
-    print()
-    print(f"Geometric mean of pabutools time / coproduce.pb time ({len(names)} instances):")
-    for rule in RULES:
-        print("  " + summarise(rule, [r for r in rows if r.rule == rule]))
-    print("  " + summarise("Equal Shares rules (all mes_*)", [r for r in rows if r.rule.startswith("mes_")
-                                                              and not r.rule.endswith("_then_greedy_cost")]))
-    print("  " + summarise("Equal Shares + Phragmén", [r for r in rows if r.rule in MES_RULES
-                                                       or r.rule == "seq_phragmen"]))
-    print("  " + summarise("every rule", rows))
-    large = {n for n in names if expected[n]["num_voters"] >= LARGE_VOTERS}
-    print(f"The same, over the {len(large)} instances with at least {LARGE_VOTERS:,} voters "
-          "(where counting time matters; on the smallest files both take milliseconds):")
-    print("  " + summarise("Equal Shares rules (all mes_*)", [r for r in rows if r.instance in large
-                                                              and r.rule.startswith("mes_")
-                                                              and not r.rule.endswith("_then_greedy_cost")]))
-    print("  " + summarise("Equal Shares + Phragmén", [r for r in rows if r.instance in large
-                                                       and (r.rule in MES_RULES or r.rule == "seq_phragmen")]))
-    print("  " + summarise("every rule", [r for r in rows if r.instance in large]))
+    if args.save:
+        Path(args.save).write_text(json.dumps([vars(r) for r in rows], indent=0), encoding="utf-8")
+    status = report(rows, names, expected, RULES, show_target=False)
     if skipped:
         print(f"Skipped ({len(skipped)}, more than {args.max_voters} voters): {', '.join(skipped)}")
     if mismatches:
@@ -339,20 +384,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  peak memory (resident, high-water mark) of a fresh process reading it and counting it "
                   f"with every rule: {megabytes:.0f} MB, of which {base:.0f} MB is Python and the imports "
                   f"(target < 500 MB) {problem}".rstrip())
-    target_rows = [r for r in rows if r.rule in MES_RULES or r.rule == "seq_phragmen"]
-    if target_rows:
-        mean = geometric_mean([r.ratio for r in target_rows])
-        bound = "≥ " if any(not r.finished for r in target_rows) else ""
-        print(f"\nTarget ≥ 50× (geometric mean, Equal Shares rules and Phragmén, {len(names)} instances): "
-              f"{bound}{mean:.1f}× — {'met' if mean >= 50 else 'NOT MET'}")
-        for rule in (*MES_RULES, "seq_phragmen"):
-            chosen = [r for r in target_rows if r.rule == rule]
-            if chosen:
-                bound = "≥ " if any(not r.finished for r in chosen) else ""
-                print(f"  {rule:<31} {bound}{geometric_mean([r.ratio for r in chosen]):7.1f}×")
+    target_verdict(rows, names)
     print(f"\nbenchmark wall time {time.perf_counter() - started:.0f} s; "
           f"peak memory of this process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
-    return 1 if mismatches else 0
+    return 1 if mismatches or status else 0
 
 
 if __name__ == "__main__":
