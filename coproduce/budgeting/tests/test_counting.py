@@ -7,7 +7,6 @@ import json
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -99,8 +98,6 @@ def test_cli_export_and_results_and_pb_count_reproduce_the_result(django_capture
     call_command("budgeting", "results", process.slug, "--json")
     result = json.loads(capsys.readouterr().out)
     assert result == {"rule": "mes_cost_add1", "selected": count.selected, "spent": count.spent, "budget": 100_000}
-    if not (Path(counting.__file__).parents[1] / "pb" / "cli.py").exists():
-        pytest.skip("coproduce.pb has no command-line interface yet (coproduce/pb/cli.py)")
     exe = shutil.which("coproduce") or ""
     cmd = [exe] if exe else [sys.executable, "-m", "coproduce.cli"]
     done = subprocess.run([*cmd, "pb", "count", str(out), "--rule", result["rule"], "--json"],
