@@ -10,9 +10,11 @@ are left out from the start; projects nobody approves come last (infinite load).
 Loads are exact where it matters. Voters are grouped by ballot. A project's new maximum load
 can only grow from one round to the next (its supporters' loads only grow), so each round
 re-computes it only for projects whose last known value could still be the smallest (lazy
-evaluation), summing the supporters' float loads at C speed; the loads within a relative 1e-9
-of the smallest are then computed exactly (every supporter of a project bought in round t has
-the round-t load, an exact fraction) to decide the round and its ties.
+evaluation), summing the supporters' float loads at C speed. When more than one load is within a
+relative 1e-9 of the smallest, those are computed exactly (every supporter of a project bought
+in round t has the round-t load, an exact fraction) to decide the round and its ties. A round
+decided by floats alone keeps what its exact load is made from, and makes it exact only if a
+later close call needs it (docs/decisions/0305-*.md).
 """
 
 from __future__ import annotations
