@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from operator import attrgetter
 
 from coproduce.pb.election import POINT_TYPES, Election, Money, Points
 
@@ -76,6 +77,9 @@ class Profile:
         return total
 
 
+_listed = attrgetter("projects")
+
+
 def _distinct_ballots(election: Election) -> list[tuple[tuple[str, ...], tuple[Points, ...] | None, int]]:
     """(listed projects, points or None, number of voters) for each distinct ballot."""
     if election.vote_type in POINT_TYPES:
@@ -100,7 +104,7 @@ def build_profile(election: Election, utility: str, *, projects: Projects | None
     if utility in ("cost", "card"):
         # approval projection: the listed projects, as a sorted set of numbers
         by_set: dict[tuple[int, ...], int] = {}
-        for listed, _, count in _distinct_ballots(election):
+        for listed, count in Counter(map(_listed, election.ballots)).items():  # points play no part
             key = tuple(sorted(map(position_of, listed)))  # an Election has no repeats in a ballot
             by_set[key] = by_set.get(key, 0) + count
         items = tuple(by_set)
