@@ -266,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cap", type=float, default=30.0,
                         help="stop any pabutools call after this many CPU seconds")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory measurement")
-    parser.add_argument("--save", metavar="FILE", help="also write every row to FILE (JSON), for --combine")
+    parser.add_argument("--save", metavar="FILE", help="also write the rows to FILE (JSON) as they are measured, for --combine")
     parser.add_argument("--combine", nargs="+", metavar="FILE",
                         help="run nothing: print the means over the rows saved by earlier runs (a later "
                              "file's row for the same instance and rule replaces an earlier one)")
@@ -353,6 +353,8 @@ def main(argv: list[str] | None = None) -> int:
                     mismatches.append(f"{name} {rule}")
             row = Row(name, rule, ours, theirs, finished, same)
             rows.append(row)
+            if args.save:  # after every row, so that a run stopped early keeps what it measured
+                Path(args.save).write_text(json.dumps([vars(r) for r in rows], indent=0), encoding="utf-8")
             shown = f"{theirs:11.3f}" if finished else f">{theirs:10.2f}"
             if recorded:
                 shown = f">{theirs:6.0f} rec."
@@ -362,8 +364,6 @@ def main(argv: list[str] | None = None) -> int:
         del instance, profile, election, add1_results
         gc.collect()
 
-    if args.save:
-        Path(args.save).write_text(json.dumps([vars(r) for r in rows], indent=0), encoding="utf-8")
     status = report(rows, names, expected, RULES, show_target=False)
     if skipped:
         print(f"Skipped ({len(skipped)}, more than {args.max_voters} voters): {', '.join(skipped)}")
