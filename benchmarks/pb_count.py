@@ -170,7 +170,7 @@ def summarise(title: str, rows: list[Row]) -> str:
     bound = any(not r.finished for r in rows)
     mean = geometric_mean([r.ratio for r in rows])
     note = f"  ({sum(not r.finished for r in rows)} lower bounds)" if bound else ""
-    return f"{title:<34} {'≥' if bound else ' '}{mean:8.1f}×  over {len(rows):3d} instances{note}"
+    return f"{title:<34} {'≥' if bound else ' '}{mean:8.1f}×  over {len(rows):3d} counts{note}"
 
 
 def peak_memory(path: Path, rules: list[str]) -> tuple[float, float, str]:
