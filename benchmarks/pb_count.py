@@ -219,7 +219,7 @@ def report(rows: list[Row], names: list[str], expected: dict[str, Any], rules: t
     print("  " + summarise("Equal Shares + Phragmén", [r for r in rows if r.rule in MES_RULES
                                                        or r.rule == "seq_phragmen"]))
     print("  " + summarise("every rule", rows))
-    large = {n for n in names if expected[n]["num_voters"] >= LARGE_VOTERS}
+    large = {n for n in names if expected.get(n, {}).get("num_voters", 0) >= LARGE_VOTERS}
     print(f"The same, over the {len(large)} instances with at least {LARGE_VOTERS:,} voters "
           "(where counting time matters; on the smallest files both take milliseconds):")
     print("  " + summarise("Equal Shares rules (all mes_*)", [r for r in rows if r.instance in large
@@ -288,8 +288,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.combine:
         saved: dict[tuple[str, str], Row] = {}
         for file in args.combine:
-            for item in json.loads(Path(file).read_text(encoding="utf-8")):
-                row = Row(**item)
+            try:
+                items = json.loads(Path(file).read_text(encoding="utf-8"))
+                found = [Row(**item) for item in items]
+            except (OSError, ValueError, TypeError) as problem:
+                print(f"--combine {file}: not rows saved by --save ({problem})", file=sys.stderr)
+                return 2
+            for row in found:
                 saved[(row.instance, row.rule)] = row
         combined = list(saved.values())
         print(f"{len(combined)} rows from {len(args.combine)} file(s)")
