@@ -34,7 +34,7 @@ from itertools import accumulate, compress
 from operator import itemgetter, mul, not_, truediv
 from typing import Any
 
-from coproduce.pb.election import Money
+from coproduce.pb.election import Money, quick
 from coproduce.pb.errors import CountError
 from coproduce.pb.outcome import Dropped, Round, Standing
 from coproduce.pb.profile import Profile
@@ -402,9 +402,7 @@ class _Pass:
         err_of = {q: err for q, (_, err, _) in lower.items()}
         slope_of = {q: slope for q, (_, _, slope) in lower.items()}
         rounds: list[Round] = []
-        money_left: Fraction | int = self.b_exact * e.profile.voters
-        if money_left.denominator == 1:
-            money_left = money_left.numerator  # int arithmetic is far quicker
+        money_left = quick(self.b_exact * e.profile.voters)
         if self.record:
             rounds.extend(self._opening_rounds(money_left))
             money_left -= sum(e.cost[q] for q in e.free)

@@ -27,6 +27,7 @@ from itertools import repeat
 from operator import itemgetter, mul
 from typing import Any
 
+from coproduce.pb.election import quick
 from coproduce.pb.outcome import Dropped, Round, Standing
 from coproduce.pb.profile import Profile
 
@@ -38,8 +39,7 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
     """Chosen project numbers in the order bought, and one round per purchase (plus the stop)."""
     ids, cost = profile.projects.ids, profile.projects.cost
     m = profile.m
-    if budget.denominator == 1:
-        budget = budget.numerator  # type: ignore[assignment]  # comparing ints is far quicker
+    limit = quick(budget)  # compared once per project per round
     supporters = profile.supporters()
     mult = profile.mult
     everyone = list(mult)
@@ -53,14 +53,14 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
     pending: dict[int, tuple[int, tuple[int, ...]]] = {}
     level_of = [0] * len(profile.items)
     load_of = [0.0] * len(profile.items)
-    remaining = {q for q in range(m) if cost[q] <= budget}
+    remaining = {q for q in range(m) if cost[q] <= limit}
     # a lower bound on each project's new maximum load (exact at the start: nobody has a load)
     bound = [float(cost[q]) / approvals[q] if approvals[q] else math.inf for q in range(m)]
     rounds: list[Round] = []
-    over = [q for q in range(m) if cost[q] > budget]
+    over = [q for q in range(m) if cost[q] > limit]
     if over:
-        rounds.append(Round(1, money_left=float(budget), note="projects costing more than the whole budget are left out",
-                            dropped=tuple(Dropped(ids[q], "over-budget", float(cost[q]), float(budget)) for q in over)))
+        rounds.append(Round(1, money_left=float(limit), note="projects costing more than the whole budget are left out",
+                            dropped=tuple(Dropped(ids[q], "over-budget", float(cost[q]), float(limit)) for q in over)))
     spent: int | Fraction = 0
     chosen: list[int] = []
 
@@ -118,9 +118,9 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
         else:
             best = None
             tied = sorted(remaining)
-        blocking = [q for q in tied if spent + cost[q] > budget]
+        blocking = [q for q in tied if spent + cost[q] > limit]
         if blocking:
-            left = budget - spent
+            left = limit - spent
             stop_note = (f"stopped: project {ids[blocking[0]]} has the smallest load but costs more than the "
                          f"budget left" if best is not None else
                          f"stopped: project {ids[blocking[0]]}, which nobody approves, does not fit in the budget left")
@@ -142,7 +142,7 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
             deque(map(load_of.__setitem__, members, repeat(best)), maxlen=0)
             deque(map(level_of.__setitem__, members, repeat(len(levels) - 1)), maxlen=0)
         rounds.append(Round(len(rounds) + 1, ids[q], best if best is not None else math.inf, best,
-                            approvals[q], approvals[q], money_left=float(budget - spent),
+                            approvals[q], approvals[q], money_left=float(limit - spent),
                             tied_with=tuple(ids[t] for t in tied[1:]), standings=standings))
     return chosen, rounds
 

@@ -24,7 +24,7 @@ import weakref
 from fractions import Fraction
 from typing import Any
 
-from coproduce.pb.election import POINT_TYPES, Election
+from coproduce.pb.election import POINT_TYPES, Election, quick
 from coproduce.pb.errors import RuleError
 from coproduce.pb.greedy import greedy
 from coproduce.pb.mes import Add1Result, EqualShares, equal_shares, equal_shares_add1
@@ -204,9 +204,8 @@ def _greedy(election: Election, projects: Projects, utility: str) -> tuple[list[
 
 
 def _exhaustive(projects: Projects, chosen: list[int], budget: Fraction) -> bool:
-    if budget.denominator == 1:
-        budget = budget.numerator  # type: ignore[assignment]  # comparing ints is far quicker
+    limit = quick(budget)
     spent = sum(projects.cost[q] for q in chosen)
     taken = set(chosen)
-    return all(projects.cost[q] + spent > budget for q in range(projects.m) if q not in taken)
+    return all(projects.cost[q] + spent > limit for q in range(projects.m) if q not in taken)
 
