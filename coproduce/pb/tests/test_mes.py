@@ -1,0 +1,45 @@
+"""How the Equal Shares engine takes its decisions: floats first, exact fractions for close calls."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from coproduce.pb import Ballot, Election, Project, count
+from coproduce.pb.mes import EqualShares
+from coproduce.pb.profile import build_profile
+
+
+def tie_after_a_supporter_ran_out() -> Election:
+    """Nine voters with 40 each.
+
+    Unit utilities: x1, then x2 are bought; x2 takes all voter 3 has. Then A and B cost the same
+    and each has two supporters who can pay in full (B's third supporter, voter 3, has nothing
+    left): a genuine tie at 37.5 each, won by A (smaller id).
+    Cost utilities: B, then x1 (which takes all voter 3 has); then A and x2 tie at 1/2 per unit
+    of cost, each with two supporters who pay in full (x2's third, voter 3, has nothing left).
+    """
+    projects = [Project("x1", 60), Project("x2", 70), Project("A", 75), Project("B", 75)]
+    supporters = {"x1": (3, 6, 7), "x2": (3, 8, 9), "A": (1, 2), "B": (3, 4, 5)}
+    ballots = [Ballot(str(v), tuple(p for p, who in supporters.items() if v in who)) for v in range(1, 10)]
+    return Election(projects, ballots, 9 * 40)
+
+
+@pytest.mark.parametrize(("utility", "order", "loser"), [("card", ["x1", "x2", "A", "B"], "B"),
+                                                       ("cost", ["B", "x1", "A", "x2"], "x2")])
+def test_a_tie_with_a_supporter_who_has_nothing_left_is_decided_without_an_exact_rerun(
+        utility: str, order: list[str], loser: str) -> None:
+    election = tie_after_a_supporter_ran_out()
+    engine = EqualShares(build_profile(election, utility), strategy="groups")
+    floats = engine.run(Fraction(40))
+    exact = engine.run(Fraction(40), exact=True)
+    ids = engine.ids
+    assert [ids[q] for q in exact.selected] == order
+    assert floats.selected == exact.selected
+    assert not floats.exact  # the tie was decided from the float pass's exact prices, not by a rerun
+    outcome = count(election, f"mes_{utility}")
+    assert list(outcome.selected) == order
+    tie = outcome.rounds[2]
+    assert (tie.selected, tie.tied_with) == ("A", (loser,))
+    assert tie.price_per_voter == pytest.approx(37.5)
