@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from coproduce.pb import Ballot, Election, Project, count
-from coproduce.pb.mes import EqualShares
+from coproduce.pb import Ballot, Election, Project, count, read_pb
+from coproduce.pb.mes import EqualShares, PassResult, equal_shares_add1
 from coproduce.pb.profile import build_profile
 
 
@@ -43,3 +45,30 @@ def test_a_tie_with_a_supporter_who_has_nothing_left_is_decided_without_an_exact
     tie = outcome.rounds[2]
     assert (tie.selected, tie.tied_with) == ("A", (loser,))
     assert tie.price_per_voter == pytest.approx(37.5)
+
+
+@pytest.mark.parametrize(("name", "utility"), [("Worldwide_Mechanical_Turk_Utilities_8.pb", "cost"),
+                                               ("Worldwide_Mechanical_Turk_Utilities_8.pb", "card"),
+                                               ("Worldwide_Mechanical_Turk_Threshold_7.pb", "cost"),
+                                               ("Netherlands_Assen_2024.pb", "cost")])
+def test_add1_passes_that_take_over_certain_rounds_give_the_same_outcome(
+        pabulib: Path, name: str, utility: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each add1 pass may take over the rounds the pass before proved certain (ADR 0306): the
+    outcome equals running Equal Shares afresh at every step of the budget, and it happens."""
+    election = read_pb(pabulib / name, check_constraints=False)
+    profile = build_profile(election, utility)
+    taken_over: list[int] = []
+    run = EqualShares.run
+
+    def spy(self: EqualShares, b: Fraction, **options: Any) -> PassResult:
+        prefix = options.get("prefix")
+        if prefix is not None:
+            taken_over.append(len(prefix.winners))
+        return run(self, b, **options)
+
+    monkeypatch.setattr(EqualShares, "run", spy)
+    skipping = equal_shares_add1(EqualShares(profile, "groups", repeated=True), election.budget)
+    assert taken_over, "no pass took over any round"
+    every_step = equal_shares_add1(EqualShares(profile, "groups", repeated=True), election.budget, skip=False)
+    assert (skipping.selected, skipping.voter_budget) == (every_step.selected, every_step.voter_budget)
+    assert skipping.passes < every_step.passes
