@@ -51,8 +51,9 @@ def test_a_tie_with_a_supporter_who_has_nothing_left_is_decided_without_an_exact
                                                ("Worldwide_Mechanical_Turk_Utilities_8.pb", "card"),
                                                ("Worldwide_Mechanical_Turk_Threshold_7.pb", "cost"),
                                                ("Netherlands_Assen_2024.pb", "cost")])
+@pytest.mark.parametrize("strategy", ["groups", "patterns"])
 def test_add1_passes_that_take_over_certain_rounds_give_the_same_outcome(
-        pabulib: Path, name: str, utility: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        pabulib: Path, name: str, utility: str, strategy: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each add1 pass may take over the rounds the pass before proved certain (ADR 0306): the
     outcome equals running Equal Shares afresh at every step of the budget, and it happens."""
     election = read_pb(pabulib / name, check_constraints=False)
@@ -67,8 +68,8 @@ def test_add1_passes_that_take_over_certain_rounds_give_the_same_outcome(
         return run(self, b, **options)
 
     monkeypatch.setattr(EqualShares, "run", spy)
-    skipping = equal_shares_add1(EqualShares(profile, "groups", repeated=True), election.budget)
+    skipping = equal_shares_add1(EqualShares(profile, strategy, repeated=True), election.budget)
     assert taken_over, "no pass took over any round"
-    every_step = equal_shares_add1(EqualShares(profile, "groups", repeated=True), election.budget, skip=False)
+    every_step = equal_shares_add1(EqualShares(profile, strategy, repeated=True), election.budget, skip=False)
     assert (skipping.selected, skipping.voter_budget) == (every_step.selected, every_step.voter_budget)
     assert skipping.passes < every_step.passes
