@@ -21,7 +21,8 @@ Why it is fast (see `docs/decisions/0302-*.md`):
 * For the add1 completion, every pass also bounds how fast each price and balance can change
   with the per-voter budget b while the choices stay the same. It thereby proves an interval of
   b over which every decision stays the same, and the increments inside it are skipped: they
-  would give the same outcome.
+  would give the same outcome. The certificate is built round by round, so the next pass takes
+  over the rounds still certain at its b and prices only their winners again.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ MAX_PASSES = 200_000
 #: A pass at b + Δ takes over the rounds of the pass at b that stay certain over at least
 #: KEEP × Δ (not just Δ: a round taken over keeps only what is left of its interval, which
 #: could end the next interval sooner than a fresh look would).
-#: (2: measured on the add1 counts of Budapest 2024 and Warsaw's districts; 1, 3, 4 and 8 no better.)
+#: (2: measured on add1 counts of Warsaw 2023 Mokotów and Rembertów, Warsaw 2025 Targówek and
+#: Utilities_8; 1, 3, 4 and 8 were no better.)
 KEEP = 2.0
 #: Cached pattern histograms kept before the cache is emptied (memory bound).
 CACHE_LIMIT = 400_000
