@@ -279,6 +279,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="also run pabutools where the reference run gave up after 300 s (otherwise "
                              "those count as '> 300 s, recorded')")
     args = parser.parse_args(argv or [])
+    for option, value in (("--cap", args.cap), ("--add1-cap", args.add1_cap), ("--enough", args.enough)):
+        if value < 0:
+            parser.error(f"{option} must be 0 or more, not {value:g}")
 
     from pabutools.election.pabulib import parse_pabulib
 
