@@ -60,7 +60,7 @@ def _clicks_wait_for_the_next_page(request, monkeypatch):
     straight after it can see a half-parsed document (an empty title). Our pages are all server
     rendered: waiting for the load event makes every browser test read the page it asked for.
     """
-    if "page" not in request.fixturenames:
+    if not {"page", "browser", "context"} & set(request.fixturenames):  # also pages a test opens itself
         return
     from playwright.sync_api import Locator
 

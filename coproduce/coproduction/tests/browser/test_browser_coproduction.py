@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from coproduce.accounts.testing import sign_in
 from coproduce.coproduction.models import Action, Attendance, Registration
@@ -50,8 +51,8 @@ def test_register_for_a_meeting_with_access_needs(watched_page, site_url):
     page.get_by_label("Access needs (optional)").fill("I use a wheelchair, and a hearing loop helps.")
     page.get_by_role("button", name="Register").click()
     assert "You are registered for Crisis café: the plan so far." in page.locator(".govuk-notification-banner").inner_text()
-    assert page.get_by_role("link", name="Join the meeting online").is_visible()
-    assert page.get_by_role("button", name="Cancel my place").is_visible()
+    expect(page.get_by_role("link", name="Join the meeting online")).to_be_visible()
+    expect(page.get_by_role("button", name="Cancel my place")).to_be_visible()
     assert_accessible(page)
     registration = Registration.objects.get(meeting=m, person=person)
     assert registration.access_needs == "I use a wheelchair, and a hearing loop helps."
@@ -81,7 +82,7 @@ def test_an_organiser_marks_attendance_and_records_an_action(watched_page, site_
     page.goto(f"{site_url}/co-production/meetings/{m.pk}/actions/add/")
     assert_accessible(page)
     page.get_by_role("button", name="Record the action").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
     due = timezone.localdate() + dt.timedelta(days=30)
     page.get_by_label("What will be done").fill("Ask the trust about a carers' breakfast")

@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from coproduce.core.testing import assert_accessible
 from coproduce.organisations.models import LegalForm, VatStatus
@@ -28,7 +31,7 @@ def test_organisation_list_filter_and_detail(watched_page, site_url):
     assert_accessible(page)
     page.get_by_role("link", name="Clear filters").click()
     page.get_by_role("link", name="Next").click()
-    assert "page=2" in page.url
+    expect(page).to_have_url(re.compile(r"page=2"))
     page.get_by_role("link", name="Page 1", exact=True).click()
     page.get_by_role("link", name="Riverside Youth Co-operative").click()
     assert page.locator("h1").inner_text() == "Riverside Youth Co-operative"

@@ -28,8 +28,8 @@ def test_ward_list_to_ward_to_neighbourhood(watched_page, site_url, borough):
     assert page.locator("h1").inner_text() == "Wards and neighbourhoods"
     assert_accessible(page)
     page.get_by_role("link", name="Northbank", exact=True).click()
-    assert page.locator("h1").inner_text() == "Northbank ward"
-    assert page.get_by_role("link", name="Tideway Tenants Co-op").is_visible()
+    expect(page.locator("h1")).to_have_text("Northbank ward")
+    expect(page.get_by_role("link", name="Tideway Tenants Co-op")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Tideway Estate").click()
     assert page.locator("h1").inner_text() == "Tideway Estate"

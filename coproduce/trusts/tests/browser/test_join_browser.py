@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from coproduce.core.testing import assert_accessible
 from coproduce.places.tests.factories import NeighbourhoodFactory
@@ -27,7 +30,7 @@ def test_a_resident_finds_and_joins_a_tenants_trust(watched_page, site_url):
     page.get_by_role("link", name="Marsh Tenants").click()
     assert_accessible(page)
     page.get_by_role("button", name="Join Marsh Tenants").click()
-    assert "/accounts/sign-in/" in page.url
+    expect(page).to_have_url(re.compile(r"/accounts/sign-in/"))
     sign_in_through_the_page(page, site_url, "tenant@example.org")
     page.goto(site_url + "/trusts/marsh-tenants/join/")
     assert_accessible(page)
