@@ -853,35 +853,48 @@ class _GroupPass(_Pass):
             keys: tuple[Num, ...] | list[Num] = money
         else:
             keys = list(map(truediv, money, utilities))
+            if not self.exact:
+                rho0 = cost / float(whole)
+                # nobody runs out of money: every money/utility (and its rounding) is above the
+                # price by more than any supporter's error per unit of utility
+                if min(keys) * (1 - 4 * EPS) - rho0 * (1 + 4 * EPS) > max(errors) / float(min(utilities)):
+                    payments = None
+                    if self.record:  # everyone pays in full
+                        payments = (0, e.supporter_count[q], total - rho0 * whole)
+                    return _Eval(q, rho0, 4 * EPS * rho0, 0.0, total, (cost, whole), [], 0, None, money, payments)
         order = sorted(range(size), key=keys.__getitem__)
         take = _picker(order)
         in_order_money, in_order_weights = take(money), take(weights)
         paid_before = [0, *accumulate(map(mul, in_order_money, in_order_weights))]
+        # used(i): the utility of the first i supporters in that order (read at a few places only)
+        counted = [0, *accumulate(in_order_weights)]
+        used: Callable[[int], Num]
         if e.binary:
-            counted = [0, *accumulate(in_order_weights)]
-            used_before: list[Num] = [share * c for c in counted]
             in_order_utility: tuple[int | Fraction, ...] = (share,) * size
+
+            def used(i: int) -> Num:
+                value: Num = share * counted[i]
+                return value
         else:
             in_order_utility = take(utilities)
-            used_before = [0, *accumulate(map(mul, in_order_utility, in_order_weights))]
-            counted = [0, *accumulate(in_order_weights)]
+            used = [0, *accumulate(map(mul, in_order_utility, in_order_weights))].__getitem__
         whole_n: Num = Fraction(whole) if self.exact else float(whole)
         cost_n: Num = Fraction(cost) if self.exact else float(cost)
 
         def price(i: int) -> Num:
-            value: Num = (cost_n - paid_before[i]) / (whole_n - used_before[i])
+            value: Num = (cost_n - paid_before[i]) / (whole_n - used(i))
             return value
 
         # the first supporter (in order of money per utility) who can pay the price in full:
         # everyone before pays all they have. The test is monotone, so bisect.
         low, high = 0, size - 1
-        if not (whole_n - used_before[high] > 0 and price(high) * in_order_utility[high] <= in_order_money[high]):
+        if not (whole_n - used(high) > 0 and price(high) * in_order_utility[high] <= in_order_money[high]):
             if self.exact:
                 raise AssertionError("an affordable project always has a price")
             raise _Uncertain  # only possible through rounding
         while low < high:
             middle = (low + high) // 2
-            if whole_n - used_before[middle] > 0 and \
+            if whole_n - used(middle) > 0 and \
                     price(middle) * in_order_utility[middle] <= in_order_money[middle]:
                 high = middle
             else:
@@ -890,7 +903,7 @@ class _GroupPass(_Pass):
         rho = price(poor)
         payments = None
         if self.record:  # who paid all they had (or had nothing), who paid in full, their money after
-            after = (total - paid_before[poor]) - rho * (whole_n - used_before[poor])
+            after = (total - paid_before[poor]) - rho * (whole_n - used(poor))
             payments = (counted[poor], counted[size] - counted[poor], after)
         if self.exact:
             assert isinstance(rho, Fraction)
@@ -902,7 +915,7 @@ class _GroupPass(_Pass):
         scale = share if e.binary else 1  # binary: the keys are money, not money per utility
         while near < size and keys[order[near]] - rho * scale <= tolerance * scale:
             near += 1
-        sure_rich = float(whole_n) - float(used_before[near])
+        sure_rich = float(whole_n) - float(used(near))
         if sure_rich <= 0:
             raise _Uncertain
         unsure_errors = _picker(order[:near])(errors) if near else ()
@@ -918,7 +931,7 @@ class _GroupPass(_Pass):
         # exactly nothing left (a genuine tie between such prices is common: docs/decisions/0306)
         exact: tuple[Money, int | Fraction] | None = None
         if near == poor and not any(unsure_errors) and not any(in_order_money[:poor]):
-            rich_utility = whole - used_before[poor]  # sums of whole utilities: exact
+            rich_utility = whole - used(poor)  # sums of whole utilities: exact
             if not isinstance(rich_utility, float):
                 exact = (cost, rich_utility)
         return _Eval(q, rho, err, slope, total, exact, [], poor, order, money, payments)

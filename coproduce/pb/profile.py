@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from operator import attrgetter
 
 from coproduce.pb.election import POINT_TYPES, Election, Money, Points
@@ -47,18 +48,33 @@ class Projects:
 
 @dataclass(frozen=True)
 class Profile:
-    """Distinct ballots as (projects with positive utility, utilities, number of voters)."""
+    """Distinct ballots as (projects with positive utility, utilities, number of voters).
+
+    With ``cost`` and ``card`` utilities a project's utility is the same on every ballot, so
+    `given` is None and `utils` is only built if asked for (Equal Shares and Phragmén do not).
+    """
 
     projects: Projects
     utility: str
     voters: int
     items: tuple[tuple[int, ...], ...]
-    utils: tuple[tuple[Points, ...], ...]
+    given: tuple[tuple[Points, ...], ...] | None
     mult: tuple[int, ...]
 
     @property
     def m(self) -> int:
         return self.projects.m
+
+    @cached_property
+    def utils(self) -> tuple[tuple[Points, ...], ...]:
+        """For each group, its utility for each project of `items`."""
+        if self.given is not None:
+            return self.given
+        if self.utility == "card":
+            ones = [(1,) * n for n in range(self.m + 1)]
+            return tuple(map(ones.__getitem__, map(len, self.items)))
+        cost_of = self.projects.cost.__getitem__
+        return tuple([tuple(map(cost_of, key)) for key in self.items])
 
     def supporters(self) -> list[list[int]]:
         """For each project, the groups with positive utility for it."""
@@ -107,24 +123,14 @@ def build_profile(election: Election, utility: str, *, projects: Projects | None
         for listed, count in Counter(map(_listed, election.ballots)).items():  # points play no part
             key = tuple(sorted(map(position_of, listed)))  # an Election has no repeats in a ballot
             by_set[key] = by_set.get(key, 0) + count
-        items = tuple(by_set)
-        mult = tuple(by_set.values())
-        if utility == "card":
-            ones = [(1,) * n for n in range(projects.m + 1)]
-            utils: tuple[tuple[Points, ...], ...] = tuple(map(ones.__getitem__, map(len, items)))
-        else:
-            cost_of = cost.__getitem__
-            utils = tuple([tuple(map(cost_of, key)) for key in items])
         if utility == "cost" and not keep_non_positive and cost and min(cost) == 0:
-            pairs_kept = [tuple((p, u) for p, u in zip(key, us, strict=True) if u > 0) for key, us in zip(items, utils, strict=True)]
-            merged: dict[tuple[tuple[int, ...], tuple[Points, ...]], int] = {}
-            for kept, count in zip(pairs_kept, mult, strict=True):
-                k = (tuple(p for p, _ in kept), tuple(u for _, u in kept))
-                merged[k] = merged.get(k, 0) + count
-            items = tuple(k[0] for k in merged)
-            utils = tuple(k[1] for k in merged)
-            mult = tuple(merged.values())
-        return Profile(projects, utility, len(election.ballots), items, utils, mult)
+            # a free project gives no cost utility: it does not make a voter a supporter
+            kept: dict[tuple[int, ...], int] = {}
+            for key, count in by_set.items():
+                paid = tuple([p for p in key if cost[p] > 0])
+                kept[paid] = kept.get(paid, 0) + count
+            by_set = kept
+        return Profile(projects, utility, len(election.ballots), tuple(by_set), None, tuple(by_set.values()))
     grouped: dict[tuple[tuple[int, ...], tuple[Points, ...]], int] = {}
     for listed, points, count in _distinct_ballots(election):
         pairs: dict[int, Points]

@@ -74,3 +74,41 @@ def test_add1_passes_that_take_over_certain_rounds_give_the_same_outcome(
     every_step = equal_shares_add1(EqualShares(profile, strategy, repeated=True), election.budget, skip=False)
     assert (skipping.selected, skipping.voter_budget) == (every_step.selected, every_step.voter_budget)
     assert skipping.passes < every_step.passes
+
+
+def test_cost_and_unit_profiles_group_ballots_as_sets_and_leave_free_projects_out_of_cost() -> None:
+    projects = [Project("A", 100), Project("B", 50), Project("F", 0)]
+    ballots = [Ballot("1", ("A", "F")), Ballot("2", ("F", "A")), Ballot("3", ("A",)), Ballot("4", ("B", "F"))]
+    election = Election(projects, ballots, 150)
+    card = build_profile(election, "card")
+    assert dict(zip(zip(card.items, card.utils, strict=True), card.mult, strict=True)) == {
+        ((0, 2), (1, 1)): 2, ((0,), (1,)): 1, ((1, 2), (1, 1)): 1}
+    cost = build_profile(election, "cost")  # F gives no cost utility, so {A, F} and {A} are one group
+    assert dict(zip(zip(cost.items, cost.utils, strict=True), cost.mult, strict=True)) == {
+        ((0,), (100,)): 3, ((1,), (50,)): 1}
+    with_free = build_profile(election, "cost", keep_non_positive=True)
+    assert dict(zip(zip(with_free.items, with_free.utils, strict=True), with_free.mult, strict=True)) == {
+        ((0, 2), (100, 0)): 2, ((0,), (100,)): 1, ((1, 2), (50, 0)): 1}
+
+
+@pytest.mark.parametrize(("name", "utility"), [("Poland_Czestochowa_2020_Grabowka.pb", "points"),
+                                               ("Worldwide_Mechanical_Turk_Utilities_8.pb", "points"),
+                                               ("Poland_Krakow_2018_Swoszowice.pb", "borda")])
+def test_points_and_borda_prices_paid_in_full_by_everyone_match_exact_arithmetic(
+        pabulib: Path, name: str, utility: str) -> None:
+    """Rounds where no supporter runs short are priced at cost ÷ total utility in floats; the trail
+    of the float pass says the same as that of the exact pass."""
+    election = shared_election(name)
+    engine = EqualShares(build_profile(election, utility))
+    b = election.budget / election.num_voters
+    floats = engine.run(b, record=True)
+    exact = engine.run(b, exact=True, record=True)
+    assert not floats.exact and floats.selected == exact.selected
+    everyone_paid = [r for r in exact.rounds if r.selected and r.paid_in_full == r.supporters]
+    assert everyone_paid, "no round where every supporter paid in full"
+    for mine, theirs in zip(floats.rounds, exact.rounds, strict=True):
+        assert (mine.selected, mine.supporters, mine.paid_in_full, mine.paid_all_left) == (
+            theirs.selected, theirs.supporters, theirs.paid_in_full, theirs.paid_all_left)
+        if theirs.selected:
+            assert mine.score == pytest.approx(theirs.score, rel=1e-12)
+            assert mine.supporters_money_after == pytest.approx(theirs.supporters_money_after, rel=1e-9, abs=1e-6)
