@@ -186,9 +186,7 @@ def forget() -> None:
 
 
 def _renumber(item: Round, offset: int, note: str) -> Round:
-    from dataclasses import replace
-
-    return replace(item, number=item.number + offset, note=item.note or note)
+    return item._replace(number=item.number + offset, note=item.note or note)
 
 
 def _greedy(election: Election, projects: Projects, utility: str) -> tuple[list[int], list[Round]]:
