@@ -210,15 +210,17 @@ class EqualShares:
         self.weights: list[tuple[int, ...]] = [pick(everyone) for pick in self.pick]
         self.utilities: list[tuple[int | Fraction, ...]] = (
             [(same[q],) * len(members[q]) for q in range(m)] if self.binary else [tuple(us) for us in utilities])
+        self.supporter_count = list(map(sum, self.weights))
         totals: list[int | Fraction] = (
-            [same[q] * sum(self.weights[q]) for q in range(m)] if self.binary
+            list(map(mul, same, self.supporter_count)) if self.binary
             else [sum(map(mul, w, us)) for w, us in zip(self.weights, self.utilities, strict=True)])
         self.total_utility = totals
-        self.supporter_count = [sum(w) for w in self.weights]
-        self.top_utility: list[float] = [float(max(us)) if us else 0.0 for us in self.utilities]
         self.eligible = [q for q in range(m) if totals[q] > 0 and self.cost[q] > 0]
         self.free = [q for q in range(m) if totals[q] > 0 and self.cost[q] == 0]
         self.unsupported = [q for q in range(m) if totals[q] <= 0]
+        # float passes start from the price each project would have if nobody ran short
+        self.start_bound: dict[int, float] = {q: float(self.cost[q]) / float(totals[q]) for q in self.eligible}
+        self.start_err = {q: 4 * EPS * value for q, value in self.start_bound.items()}
         if strategy == "auto":
             strategy = choose_strategy(profile, repeated=repeated)
         if strategy not in STRATEGIES:
@@ -443,16 +445,15 @@ class _Pass:
         nodes: list[frozenset[int]] = [frozenset()]
         self.chain = nodes
         remaining = set(e.eligible)
-        lower: dict[int, tuple[Num, float, float]] = {}
-        for q in e.eligible:
-            if self.exact:
-                lower[q] = (Fraction(e.cost[q]) / Fraction(e.total_utility[q]), 0.0, 0.0)
-            else:
-                start = float(e.cost[q]) / float(e.total_utility[q])
-                lower[q] = (start, 4 * EPS * start, 0.0)
-        bound_of = {q: value for q, (value, _, _) in lower.items()}
-        err_of = {q: err for q, (_, err, _) in lower.items()}
-        slope_of = {q: slope for q, (_, _, slope) in lower.items()}
+        # a lower bound on each project's price (its error, and its rate of change in b): at the
+        # start, the price if every supporter could pay in full; later, the last price seen
+        bound_of: dict[int, Num]
+        if self.exact:
+            bound_of = {q: Fraction(e.cost[q]) / Fraction(e.total_utility[q]) for q in e.eligible}
+            err_of = dict.fromkeys(e.eligible, 0.0)
+        else:
+            bound_of, err_of = dict(e.start_bound), dict(e.start_err)
+        slope_of = dict.fromkeys(e.eligible, 0.0)
         # certified passes: each round's limit, prices seen and projects found unaffordable
         limits: list[float] = []
         seen: list[tuple[int, int, float, float, float]] = []
@@ -467,7 +468,6 @@ class _Pass:
             for _, q in known.dropped:
                 remaining.discard(q)
             for _, q, value, err, slope in known.bounds:
-                lower[q] = (value, err, slope)
                 bound_of[q], err_of[q], slope_of[q] = value, err, slope
             limits, seen, gone = list(known.limits), list(known.bounds), list(known.dropped)
             self._keep(limits[-1], 0.0, -1.0)
@@ -485,7 +485,7 @@ class _Pass:
             best: _Eval | None = None
             pruned: list[int] = []
             for position, q in enumerate(order):
-                bound, bound_err, _ = lower[q]
+                bound, bound_err = bound_of[q], err_of[q]
                 if best is not None and (
                         bound > best.rho if self.exact else bound - bound_err > best.rho + best.err):
                     pruned = order[position:]
@@ -499,7 +499,6 @@ class _Pass:
                         dropped.append(Dropped(e.ids[q], "cannot-afford", float(e.cost[q]),
                                                float(self._supporters_money(q, nodes[-1]))))
                     continue
-                lower[q] = (found.rho, found.err, found.slope)
                 bound_of[q] = found.rho
                 err_of[q] = found.err
                 slope_of[q] = found.slope

@@ -104,8 +104,7 @@ def count(election: Election, rule: str, *, exact: bool = False, stop_when_exhau
     if not _suits(rule, election.vote_type):
         needed = "cumulative or scoring" if rule.endswith("_points") else "ordinal"
         raise RuleError(f"rule {rule} needs {needed} ballots; this election has {election.vote_type} ballots")
-    increment = Fraction(voter_budget_increment)
-    if increment <= 0:
+    if voter_budget_increment != 1 and Fraction(voter_budget_increment) <= 0:
         raise RuleError("voter_budget_increment must be positive")
     options: dict[str, Any] = {}
     projects = Projects.of(election)
@@ -123,6 +122,7 @@ def count(election: Election, rule: str, *, exact: bool = False, stop_when_exhau
         if election.num_voters == 0:
             result = Add1Result([], Fraction(0), 0, [Round(1, note="there are no ballots")])
         elif "_add1" in rule:
+            increment = Fraction(voter_budget_increment)
             options = {"stop_when_exhaustive": stop_when_exhaustive, "voter_budget_increment": increment}
             key = (_utility(rule), stop_when_exhaustive, increment, exact, skip_stable_steps)
             remembered = _remembered(election, key)

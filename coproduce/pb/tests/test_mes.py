@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from coproduce.pb import Ballot, Election, Project, count
+from coproduce.pb.errors import RuleError
 from coproduce.pb.mes import EqualShares, PassResult, equal_shares_add1
 from coproduce.pb.profile import build_profile
 from coproduce.pb.tests.conftest import election as shared_election
@@ -112,3 +113,11 @@ def test_points_and_borda_prices_paid_in_full_by_everyone_match_exact_arithmetic
         if theirs.selected:
             assert mine.score == pytest.approx(theirs.score, rel=1e-12)
             assert mine.supporters_money_after == pytest.approx(theirs.supporters_money_after, rel=1e-9, abs=1e-6)
+
+
+@pytest.mark.parametrize("rule", ["mes_cost", "mes_card_add1"])
+@pytest.mark.parametrize("increment", [0, -1, Fraction(-1, 2)])
+def test_a_voter_budget_increment_that_is_not_positive_is_refused(rule: str, increment: int | Fraction) -> None:
+    with pytest.raises(RuleError, match="voter_budget_increment must be positive"):
+        count(tie_after_a_supporter_ran_out(), rule, voter_budget_increment=increment)
+    assert count(tie_after_a_supporter_ran_out(), rule, voter_budget_increment=Fraction(1, 2)).selected
