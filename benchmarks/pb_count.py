@@ -65,6 +65,7 @@ def limited(call: Callable[[], Any], seconds: float) -> tuple[float, Any, bool]:
     advancing for a while; so a wall-clock alarm wakes up and checks the CPU time used.)
     """
     armed = [True]
+    gc.collect()  # not the garbage of the call timed before (the other library's, perhaps stopped midway)
     started = time.process_time()
 
     def alarm(signum: int, frame: object) -> None:
@@ -99,6 +100,7 @@ def limited(call: Callable[[], Any], seconds: float) -> tuple[float, Any, bool]:
 
 def timed(call: Callable[[], Any], *, repeats: int = 5, below: float = REPEAT_BELOW) -> tuple[float, Any]:
     """CPU seconds of `call` (the best of several runs when it takes less than `below`) and its result."""
+    gc.collect()  # not the garbage of the call timed before
     started = time.process_time()
     result = call()
     best = time.process_time() - started
