@@ -16,7 +16,8 @@ process that reads Kraków 2024 and counts it with every rule.
 Times are CPU seconds of this process (`time.process_time`), measured for both libraries the
 same way, in the same process, one after the other: on a shared, busy machine wall-clock time
 is several times longer and varies from run to run, CPU time much less. A call that takes under
-50 ms is repeated and the best of five kept, under 1 s the best of three (for both). The calls
+50 ms is repeated and the best of five kept, under 1 s the best of three (for both); garbage
+is collected before each timed call, so neither library pays for the other's. The calls
 are exactly those recorded in expected_pabutools.json. pabutools is stopped once it has used
 `--enough` times our time (default 1,000×) or `--cap` seconds (`--add1-cap` for the add1 rules,
 where pabutools often needs minutes): the ratio is then a lower bound, shown with ">", and the
