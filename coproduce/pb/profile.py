@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from coproduce.pb.election import POINT_TYPES, Election, Money, Points
 
@@ -94,6 +94,8 @@ class Profile:
 
 
 _listed = attrgetter("projects")
+_first = itemgetter(0)
+_second = itemgetter(1)
 
 
 def _distinct_ballots(election: Election) -> list[tuple[tuple[str, ...], tuple[Points, ...] | None, int]]:
@@ -133,21 +135,19 @@ def build_profile(election: Election, utility: str, *, projects: Projects | None
         return Profile(projects, utility, len(election.ballots), tuple(by_set), None, tuple(by_set.values()))
     grouped: dict[tuple[tuple[int, ...], tuple[Points, ...]], int] = {}
     for listed, points, count in _distinct_ballots(election):
-        pairs: dict[int, Points]
+        pairs: list[tuple[int, Points]]
         if utility == "points":
-            pairs = {index[p]: v for p, v in zip(listed, points or (), strict=True)}
-        else:
-            length = len(listed)
-            pairs = {index[p]: length - position - 1 for position, p in enumerate(listed)}
-        if not keep_non_positive:
-            pairs = {p: u for p, u in pairs.items() if u > 0}
-        else:
-            pairs = {p: u for p, u in pairs.items() if u != 0}
-        ordered = sorted(pairs.items())
-        pair_key = (tuple(p for p, _ in ordered), tuple(u for _, u in ordered))
+            values = points or ()
+            # an Election has no repeats in a ballot, so sorting the pairs sorts by project number
+            pairs = sorted(zip(map(position_of, listed), values, strict=True))
+            if values and min(values) <= 0:
+                pairs = [pair for pair in pairs if (pair[1] != 0 if keep_non_positive else pair[1] > 0)]
+        else:  # Borda: length of the ranking − position − 1; the last-ranked project scores 0
+            pairs = sorted(zip(map(position_of, listed[:-1]), range(len(listed) - 1, 0, -1), strict=True))
+        pair_key = (tuple(map(_first, pairs)), tuple(map(_second, pairs)))
         grouped[pair_key] = grouped.get(pair_key, 0) + count
-    return Profile(projects, utility, len(election.ballots), tuple(k[0] for k in grouped),
-                   tuple(k[1] for k in grouped), tuple(grouped.values()))
+    return Profile(projects, utility, len(election.ballots), tuple(map(_first, grouped)),
+                   tuple(map(_second, grouped)), tuple(grouped.values()))
 
 
 def approval_counts(election: Election, projects: Projects) -> list[int]:
