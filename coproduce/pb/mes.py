@@ -123,11 +123,6 @@ class _Eval:
     # group strategy: (voters who paid all they had or had nothing, who paid in full, money after)
     payments: tuple[int, int, Num] | None = None
 
-    def exact_price(self) -> Fraction | None:
-        if isinstance(self.exact, tuple):
-            self.exact = Fraction(self.exact[0]) / self.exact[1]
-        return self.exact
-
 
 @dataclass
 class Prefix:
@@ -569,11 +564,19 @@ class _Pass:
         if not close:
             return best, []
         group = [best, *close]
-        values = [x.exact_price() for x in group]
-        if any(v is None for v in values):
-            raise _Uncertain
-        low = min(v for v in values if v is not None)
-        tied = sorted(x.q for x in group if x.exact_price() == low)
+        # exact prices as (cost, utility), both positive: compared by cross-multiplying, so
+        # that no Fraction is made (a tie between many projects is common with cost utilities)
+        pairs: list[tuple[Money | Fraction, int | Fraction]] = []
+        for x in group:
+            if x.exact is None:
+                raise _Uncertain
+            pairs.append(x.exact if isinstance(x.exact, tuple) else (x.exact, 1))
+        low_cost, low_utility = pairs[0]
+        for cost, utility in pairs[1:]:
+            if cost * low_utility < low_cost * utility:
+                low_cost, low_utility = cost, utility
+        tied = sorted(x.q for x, (cost, utility) in zip(group, pairs, strict=True)
+                      if cost * low_utility == low_cost * utility)
         winner = next(x for x in group if x.q == tied[0])
         if self.certify:
             for x in group:
