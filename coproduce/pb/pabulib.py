@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
 from operator import itemgetter
 from os import PathLike
@@ -320,6 +320,10 @@ def _read_votes(section: tuple[int, list[str], list[tuple[int, list[str]]]], vot
     simple_rules = (rules.max_length is None and rules.min_length <= 1 and rules.min_sum_cost is None
                     and rules.max_sum_cost is None and not with_points)
     voters: set[str] = set()
+    # identical vote (and points) cells give one shared tuple: less memory, and grouping
+    # identical ballots for a count compares them by identity (decision 0309)
+    clean_votes: dict[str, tuple[str, ...]] = {}
+    read_points: dict[str, tuple[Points, ...]] = {}
     for line, row in rows:
         if len(row) != width:
             problems.add(line, f"a VOTES line has {len(row)} fields but the header has {width}", "bad-row")
@@ -332,16 +336,23 @@ def _read_votes(section: tuple[int, list[str], list[tuple[int, list[str]]]], vot
             problems.add(line, f"voter id {voter_id!r} is used twice", "duplicate-voter")
             continue
         voters.add(voter_id)
-        ids = _split_ids(row[i_vote])
-        if not known >= set(ids):
+        cell = row[i_vote]
+        shared = clean_votes.get(cell)  # this cell was read before, without a problem
+        ids: Sequence[str] = shared if shared is not None else _split_ids(cell)
+        if shared is None and not known >= set(ids):
             unknown = next(p for p in ids if p not in known)
             if unknown not in broken:  # a project whose own line is wrong is reported there
                 problems.add(line, f"vote names project {unknown!r}, which is not in the PROJECTS section",
                              "unknown-project")
             continue
-        points: list[Points] | None = None
+        points: Sequence[Points] | None = None
         if with_points:
-            read = _read_points(row[i_points])
+            points_cell = row[i_points]
+            read: Sequence[Points] | str | None = read_points.get(points_cell)
+            if read is None:
+                read = _read_points(points_cell)
+                if not isinstance(read, str):
+                    read = read_points.setdefault(points_cell, tuple(read))
             if isinstance(read, str):
                 problems.add(line, f"voter {voter_id!r}: {read}", "bad-points")
                 continue
@@ -350,8 +361,11 @@ def _read_votes(section: tuple[int, list[str], list[tuple[int, list[str]]]], vot
                              "points-mismatch")
                 continue
             points = read
-        if len(set(ids)) != len(ids):
-            ids, points = _collapse(ids, points)
+        if shared is None and len(set(ids)) == len(ids):
+            shared = clean_votes.setdefault(cell, tuple(ids))
+            ids = shared
+        elif shared is None:
+            ids, points = _collapse(list(ids), None if points is None else list(points))
             repair = ("the last points given count" if with_points
                       else "its first position counts" if vote_type == "ordinal" else "it counts once")
             problems.add(line, f"voter {voter_id!r} names a project more than once; {repair}",

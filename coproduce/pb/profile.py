@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 from operator import attrgetter, itemgetter
 
 from coproduce.pb.election import POINT_TYPES, Election, Money, Points
@@ -94,6 +95,7 @@ class Profile:
 
 
 _listed = attrgetter("projects")
+_given = attrgetter("points")
 _first = itemgetter(0)
 _second = itemgetter(1)
 
@@ -101,9 +103,9 @@ _second = itemgetter(1)
 def _distinct_ballots(election: Election) -> list[tuple[tuple[str, ...], tuple[Points, ...] | None, int]]:
     """(listed projects, points or None, number of voters) for each distinct ballot."""
     if election.vote_type in POINT_TYPES:
-        with_points = Counter((b.projects, b.points or ()) for b in election.ballots)
-        return [(listed, points, count) for (listed, points), count in with_points.items()]
-    plain = Counter(b.projects for b in election.ballots)
+        with_points = Counter(zip(map(_listed, election.ballots), map(_given, election.ballots), strict=True))
+        return [(listed, points or (), count) for (listed, points), count in with_points.items()]
+    plain = Counter(map(_listed, election.ballots))
     return [(listed, None, count) for listed, count in plain.items()]
 
 
@@ -152,5 +154,5 @@ def build_profile(election: Election, utility: str, *, projects: Projects | None
 
 def approval_counts(election: Election, projects: Projects) -> list[int]:
     """For each project, how many ballots list it (any vote type)."""
-    counts = Counter(p for b in election.ballots for p in b.projects)
+    counts = Counter(chain.from_iterable(map(_listed, election.ballots)))
     return [counts.get(pid, 0) for pid in projects.ids]

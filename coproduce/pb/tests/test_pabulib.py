@@ -169,6 +169,27 @@ def test_duplicates_in_a_ballot_follow_pabutools() -> None:
     assert warnings and warnings[0].line == 23 and not warnings[0].is_error
 
 
+def test_identical_vote_cells_share_one_tuple_and_every_line_is_still_checked() -> None:
+    text = GOOD.replace("v4;;", "v4;1;").replace("num_votes;4", "num_votes;6") + "v5;2,c10;\nv6;1,2;51\n"
+    ballots = parse_pb(text).ballots
+    assert ballots[4].projects == ("2", "c10") and ballots[4].projects is ballots[2].projects
+    assert ballots[5].projects is ballots[0].projects and ballots[5].extra == {"age": "51"}
+    # a cell with a problem is reported on every line it appears on, however often it repeats
+    repeated = GOOD.replace("v2;1;", "v2;1,1;").replace("v4;;", "v4;1,1;")
+    assert [(p.line, p.code) for p in validate_pb(repeated)] == [(24, "duplicate-in-ballot"), (26, "duplicate-in-ballot")]
+    unknown = GOOD.replace("v2;1;", "v2;1,x9;").replace("v4;;", "v4;1,x9;")
+    assert lines_of(validate_pb(unknown)) == [(24, "unknown-project"), (26, "unknown-project")]
+    too_long = GOOD.replace("v1;1,2;30", "v1;1,2,c10;30").replace("v3;2,c10;44", "v3;1,2,c10;44").replace("v4;;", "v4;1;")
+    assert lines_of(validate_pb(too_long)) == [(23, "too-many-projects"), (25, "too-many-projects")]
+    cumulative = (GOOD.replace("vote_type;approval", "vote_type;cumulative").replace("max_length;2", "max_sum_points;10")
+                  .replace("voter_id;vote;age", "voter_id;vote;points;age")
+                  .replace("v1;1,2;30", "v1;1,2;3,2;30").replace("v2;1;", "v2;1,2;3,2;")
+                  .replace("v3;2,c10;44", "v3;1,2;3,x;44").replace("v4;;", "v4;1,2;3,x;"))
+    assert lines_of(validate_pb(cumulative)) == [(25, "bad-points"), (26, "bad-points")]
+    points = parse_pb(cumulative.replace("3,x", "3,2"))
+    assert {b.points for b in points.ballots} == {(3, 2)} and len({id(b.points) for b in points.ballots}) == 1
+
+
 def test_constraints_can_be_waived_for_recounting_published_files() -> None:
     text = with_line(GOOD.replace("v4;;", "v4;1;"), 25, "v3;1,2,c10;44")
     with pytest.raises(PbFileError):
