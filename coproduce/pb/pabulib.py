@@ -323,7 +323,7 @@ def _read_votes(section: tuple[int, list[str], list[tuple[int, list[str]]]], vot
     # identical vote (and points) cells give one shared tuple: less memory, and grouping
     # identical ballots for a count compares them by identity (decision 0309)
     clean_votes: dict[str, tuple[str, ...]] = {}
-    read_points: dict[str, tuple[Points, ...]] = {}
+    parsed_points: dict[str, tuple[Points, ...]] = {}
     for line, row in rows:
         if len(row) != width:
             problems.add(line, f"a VOTES line has {len(row)} fields but the header has {width}", "bad-row")
@@ -348,11 +348,11 @@ def _read_votes(section: tuple[int, list[str], list[tuple[int, list[str]]]], vot
         points: Sequence[Points] | None = None
         if with_points:
             points_cell = row[i_points]
-            read: Sequence[Points] | str | None = read_points.get(points_cell)
+            read: Sequence[Points] | str | None = parsed_points.get(points_cell)
             if read is None:
                 read = _read_points(points_cell)
                 if not isinstance(read, str):
-                    read = read_points.setdefault(points_cell, tuple(read))
+                    read = parsed_points.setdefault(points_cell, tuple(read))
             if isinstance(read, str):
                 problems.add(line, f"voter {voter_id!r}: {read}", "bad-points")
                 continue
