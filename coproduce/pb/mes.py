@@ -31,8 +31,8 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from itertools import accumulate, compress
-from operator import itemgetter, mul, not_, truediv
+from itertools import accumulate, compress, repeat
+from operator import add, itemgetter, mul, not_, truediv
 from typing import Any
 
 from coproduce.pb.election import Money, quick
@@ -393,6 +393,9 @@ class _Pass:
         self.rho_slope: dict[int, float] = {}  # bound on |d rho / d b|
         self.limit = math.inf
         self.chain: list[frozenset[int]] = []  # the sets of choices so far in this count
+        # certified group passes: the projects found unaffordable, as (round, project, their
+        # supporters' money, its error bounds, its rate bounds, total money, its error bound)
+        self.short: list[tuple[int, int, tuple[float, ...], tuple[float, ...], tuple[float, ...], float, float]] = []
 
     # Certification. Along an interval of b over which the sequence of choices is the same,
     # every price is non-increasing in b and every voter's money non-decreasing, and their
@@ -540,8 +543,13 @@ class _Pass:
             if self.record:
                 money_left -= e.cost[winner.q]
                 rounds.append(self._round(number, winner, tied, evaluated, dropped, money_left))
+        if self.short:
+            self._settle_short(chosen, limits, gone)
         # (`limits` stops growing when certification gives up: the rounds before stay certain)
         return PassResult(chosen, self.exact, self.limit if self.certify else 0.0, rounds, limits, seen, gone)
+
+    def _settle_short(self, chosen: list[int], limits: list[float], gone: list[tuple[int, int]]) -> None:
+        """Keep the certificate true for the projects found unaffordable (`_GroupPass`)."""
 
     def _take(self, winner: _Eval, chosen: list[int], remaining: set[int], nodes: list[frozenset[int]]) -> None:
         """Choose the round's winner: its supporters pay its price."""
@@ -833,8 +841,8 @@ class _GroupPass(_Pass):
             errors = e.pick[q](self.error)
             total_err = sum(map(mul, errors, weights)) + EPS * (len(money) + 2) * float(total)
             if total < cost - total_err:
-                if self.certify:
-                    self._keep(cost - float(total), total_err, -sum(map(mul, e.pick[q](self.rate), weights)))
+                if self.certify:  # settled at the end of the pass (`_settle_short`)
+                    self.short.append((len(self.rho), q, money, errors, e.pick[q](self.rate), float(total), total_err))
                 return None
             if total < cost + total_err:
                 raise _Uncertain
@@ -938,6 +946,71 @@ class _GroupPass(_Pass):
                 exact = (cost, rich_utility)
         return _Eval(q, rho, err, slope, total, exact, [], poor, order, money, payments)
 
+    def _settle_short(self, chosen: list[int], limits: list[float], gone: list[tuple[int, int]]) -> None:
+        """Keep the certificate true for the projects found unaffordable (decision 0310).
+
+        Such a project need not stay unaffordable over the interval, only never be chosen:
+
+        * at the end of the pass its supporters must still be short of its cost, with the money
+          they have left then (or else the pass would go on and choose it);
+        * in the rounds from the one where it was found unaffordable, it must never be cheaper
+          than those rounds' winners: at most the dearest of their prices, since prices only
+          fall as b grows and only rise from round to round. Its price at b + Δ is at least the
+          price it would have if every supporter had their money at that round plus their
+          rate bound × Δ, so it is enough that, at the winners' top price, those supporters
+          could not pay its cost between them.
+
+        Where neither holds over the whole interval, it is shortened as before: to where the
+        project surely stays unaffordable. A project not surely unaffordable over a round's
+        interval is not passed on as dropped (`Prefix.dropped`), so a later pass prices it again.
+        """
+        e = self.e
+        if self.certify:
+            for _, q, *_ in self.short:  # the end of the pass
+                weights = e.weights[q]
+                pick = e.pick[q]
+                total: float = sum(map(mul, pick(self.wallet), weights))
+                total_err = sum(map(mul, pick(self.error), weights)) + EPS * (len(weights) + 2) * total
+                self._keep(float(e.cost[q]) - total, total_err, -sum(map(mul, pick(self.rate), weights)))
+        tops = [float(self.rho[q]) + self.rho_err[q] for q in chosen[:len(limits)]]
+        ceiling = list(accumulate(reversed(tops), max))[::-1]  # top price of the winners from round r on
+        unsure: set[tuple[int, int]] = set()
+        for r, q, money, errors, rates, total, total_err in self.short:
+            if r >= len(limits):
+                continue  # after the last round kept: only the end of the pass matters
+            weights = e.weights[q]
+            cost = float(e.cost[q])
+            rise = sum(map(mul, rates, weights))
+            room = (cost - total - total_err) / rise if rise > 0 else math.inf  # surely unaffordable
+            if room >= limits[r]:
+                continue
+            unsure.add((r, q))
+            fits = room
+            for delta in (limits[r], self.limit):
+                if room < delta < math.inf and self._never_chosen(q, money, errors, rates, ceiling[r], delta):
+                    fits = delta
+                    break
+            for i in range(r, len(limits)):
+                if limits[i] > fits:
+                    limits[i] = fits
+            if fits < self.limit:
+                self._keep(fits, 0.0, -1.0)
+        if unsure:
+            gone[:] = [item for item in gone if item not in unsure]
+
+    def _never_chosen(self, q: int, money: tuple[float, ...], errors: tuple[float, ...], rates: tuple[float, ...],
+                      ceiling: float, delta: float) -> bool:
+        """True if q's supporters, each with money + error + rate × `delta`, could not pay its cost
+        at the price `ceiling` (per unit of utility): then q's price stays above `ceiling`."""
+        e = self.e
+        most = map(add, map(add, money, errors), map(mul, rates, repeat(delta)))
+        if e.binary:
+            afford = map(min, most, repeat(ceiling * (1 + 4 * EPS) * float(e.utilities[q][0])))
+        else:
+            afford = map(min, most, map(mul, map(float, e.utilities[q]), repeat(ceiling * (1 + 4 * EPS))))
+        paid = sum(map(mul, afford, e.weights[q]))
+        return bool(paid * (1 + 16 * EPS * (len(money) + 4)) < float(e.cost[q]))
+
     def _payments(self, winner: _Eval) -> tuple[int, int, int, Num]:
         assert winner.payments is not None
         poor, full, after = winner.payments
@@ -952,7 +1025,8 @@ class _GroupPass(_Pass):
         zero: Num = Fraction(0) if self.exact else 0.0
         members, utilities = e.members[q], e.utilities[q]
         if self.certify:
-            self._pay_rates(winner)  # before the wallets change
+            self._pay_certified(winner)
+            return
         if self.exact:
             for g, u in zip(members, utilities, strict=True):
                 left = wallet[g] - rho * u
@@ -971,19 +1045,42 @@ class _GroupPass(_Pass):
                     wallet[g] = zero
                     error[g] = left + err if left + err > 0 else 0.0
 
-    def _pay_rates(self, winner: _Eval) -> None:
-        """Update each payer's bound on how fast their money grows with b (see `_keep`)."""
-        if not winner.slope:
-            return
+    def _pay_certified(self, winner: _Eval) -> None:
+        """`_pay` in a certified float pass, also updating each payer's rate bound (see `_keep`).
+
+        A rate bounds how fast a voter's money can grow with b over the interval. A payer who
+        pays all they have, and whose money falls short of the price by so much that they would
+        still fall short over the horizon (their money rising, the price falling, at most at
+        their rate bounds), has exactly nothing left anywhere in the interval, which is shortened
+        to make sure of it: their rate is then 0, and stays 0 (they pay nothing more in this
+        pass). Without this, everyone who ever paid all they had would count as possibly
+        getting money back, and the interval would end almost at once (decision 0310).
+        """
         e = self.e
-        rate = self.rate
-        if e.binary:
-            rise = float(e.utilities[winner.q][0]) * winner.slope
-            for g in e.members[winner.q]:
-                rate[g] += rise
-        else:
-            for g, u in zip(e.members[winner.q], e.utilities[winner.q], strict=True):
-                rate[g] += float(u) * winner.slope
+        q, rho, slope = winner.q, winner.rho, winner.slope
+        wallet, error, rate = self.wallet, self.error, self.rate
+        rounding = EPS * float(self.b)
+        price_err = winner.err
+        horizon = self.horizon
+        for g, u in zip(e.members[q], e.utilities[q], strict=True):
+            left = wallet[g] - rho * u
+            err = error[g] + u * price_err + rounding
+            before = rate[g]
+            if left > 0:
+                wallet[g] = left
+                error[g] = err
+                rate[g] = before + u * slope
+                continue
+            wallet[g] = 0.0  # paid everything: exactly nothing left, unless rounding hid a little
+            error[g] = left + err if left + err > 0 else 0.0
+            if not before:
+                continue  # already sure to have nothing over the interval
+            fall = before + u * slope  # how fast the shortfall -left can shrink, at most
+            if -left - err > fall * horizon:
+                self._keep(float(-left), err, -fall)
+                rate[g] = 0.0
+            else:
+                rate[g] = fall
 
     def _supporters_money(self, q: int, node: frozenset[int]) -> Num:
         total: Num = sum(map(mul, self.e.pick[q](self.wallet), self.e.weights[q]))

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from coproduce.pb import Ballot, Election, Project, count
+from coproduce.pb import Ballot, Election, Project, count, mes
 from coproduce.pb.errors import RuleError
 from coproduce.pb.mes import EqualShares, PassResult, equal_shares_add1
 from coproduce.pb.profile import build_profile
@@ -52,7 +52,9 @@ def test_a_tie_with_a_supporter_who_has_nothing_left_is_decided_without_an_exact
 @pytest.mark.parametrize(("name", "utility"), [("Worldwide_Mechanical_Turk_Utilities_8.pb", "cost"),
                                                ("Worldwide_Mechanical_Turk_Utilities_8.pb", "card"),
                                                ("Worldwide_Mechanical_Turk_Threshold_7.pb", "cost"),
-                                               ("Netherlands_Assen_2024.pb", "cost")])
+                                               ("Netherlands_Assen_2024.pb", "cost"),
+                                               ("Poland_Warszawa_2023_Rembertow.pb", "card"),
+                                               ("France_Toulouse_2019.pb", "cost")])
 @pytest.mark.parametrize("strategy", ["groups", "patterns"])
 def test_add1_passes_that_take_over_certain_rounds_give_the_same_outcome(
         pabulib: Path, name: str, utility: str, strategy: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -75,6 +77,40 @@ def test_add1_passes_that_take_over_certain_rounds_give_the_same_outcome(
     every_step = equal_shares_add1(EqualShares(profile, strategy, repeated=True), election.budget, skip=False)
     assert (skipping.selected, skipping.voter_budget) == (every_step.selected, every_step.voter_budget)
     assert skipping.passes < every_step.passes
+
+
+@pytest.mark.parametrize(("name", "utility"), [("Poland_Warszawa_2023_Rembertow.pb", "cost"),
+                                               ("Poland_Warszawa_2023_Rembertow.pb", "card"),
+                                               ("France_Toulouse_2019.pb", "cost"),
+                                               ("Poland_Wieliczka_2023_Green_Budget.pb", "card")])
+def test_every_budget_in_a_certified_interval_gives_the_same_choices(
+        pabulib: Path, name: str, utility: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ADR 0310: a project found unaffordable need not stay so over the interval, only never be
+    chosen, and voters far short of a price keep nothing. Passes at budgets inside each proven
+    interval, counted afresh, choose the same projects in the same order; and the new argument
+    is what proved some of those intervals."""
+    election = shared_election(name)
+    engine = EqualShares(build_profile(election, utility), "groups", repeated=True)
+    proofs: list[bool] = []
+    never_chosen = mes._GroupPass._never_chosen
+
+    def spy(self: Any, *args: Any) -> bool:
+        proofs.append(never_chosen(self, *args))
+        return proofs[-1]
+
+    monkeypatch.setattr(mes._GroupPass, "_never_chosen", spy)
+    start = election.budget / election.num_voters
+    checked = 0
+    for k in range(0, 90, 3):
+        certified = engine.run(start + k, certify=True, certify_min=1.0)
+        if certified.stable_for <= 0:
+            continue
+        for part in (Fraction(1, 3), Fraction(999, 1000)):
+            later = start + k + Fraction(certified.stable_for) * part
+            assert engine.run(later).selected == certified.selected, f"{name} {utility}: b + {k} + {float(part):g}"
+            checked += 1
+    assert checked >= 4
+    assert any(proofs), "no interval needed a project to be shown never chosen"
 
 
 def test_cost_and_unit_profiles_group_ballots_as_sets_and_leave_free_projects_out_of_cost() -> None:
