@@ -37,7 +37,7 @@ from typing import Any
 
 from coproduce.pb.election import Money, quick
 from coproduce.pb.errors import CountError
-from coproduce.pb.outcome import Dropped, Round, Standing
+from coproduce.pb.outcome import Dropped, Round, Standing, Trail
 from coproduce.pb.profile import Profile
 
 #: Bound on the relative rounding of one float operation, with a wide safety margin
@@ -1096,12 +1096,19 @@ def is_exhaustive(chosen: list[int], candidates: list[int], cost: tuple[Money, .
 
 @dataclass
 class Add1Result:
-    """The outcome of MES completed by raising the per-voter budget step by step."""
+    """The outcome of MES completed by raising the per-voter budget step by step (or of plain MES).
+
+    `trail` makes the rounds of the final pass when first asked for (decision 0311).
+    """
 
     selected: list[int]
     voter_budget: Fraction
     passes: int
-    rounds: list[Round]
+    trail: Trail
+
+    @property
+    def rounds(self) -> tuple[Round, ...]:
+        return self.trail()
 
 
 def equal_shares_add1(engine: EqualShares, budget: Fraction, *, increment: Fraction = Fraction(1),
@@ -1124,6 +1131,7 @@ def equal_shares_add1(engine: EqualShares, budget: Fraction, *, increment: Fract
     previous: int | None = None
     final: int | None = None
     prefix: Prefix | None = None
+    kept: list[int] = []  # the choices at step `previous` (those of the pass that proved it)
     while True:
         b = start + k * increment
         result = engine.run(b, exact=exact, certify=skip and not exact, certify_min=float(increment), prefix=prefix)
@@ -1136,7 +1144,9 @@ def equal_shares_add1(engine: EqualShares, budget: Fraction, *, increment: Fract
             break
         if stop_when_exhaustive and is_exhaustive(chosen, engine.eligible, cost, budget):
             final = k
+            kept = chosen
             break
+        kept = chosen
         jump = 0
         if skip and not result.exact and result.stable_for > 0:
             room = result.stable_for * (1 - 1e-6) / float(increment)
@@ -1147,14 +1157,22 @@ def equal_shares_add1(engine: EqualShares, budget: Fraction, *, increment: Fract
         if passes >= MAX_PASSES:
             raise CountError(f"the budget completion did not finish after {MAX_PASSES} runs of Equal Shares")
     if final is None:
-        return Add1Result(free, start, passes, [])
+        return Add1Result(free, start, passes, Trail(list))
     b = start + final * increment
-    replay = engine.run(b, exact=exact, record=True)
-    return Add1Result(free + replay.selected, b, passes, replay.rounds)
+    profile = engine.profile  # not the engine: its pattern caches can be large
+
+    def replay() -> list[Round]:
+        return EqualShares(profile).run(b, exact=exact, record=True).rounds
+
+    return Add1Result(kept, b, passes, Trail(replay))
 
 
 def equal_shares(engine: EqualShares, budget: Fraction, *, exact: bool = False) -> Add1Result:
     """Plain MES with per-voter budget B/n (no completion)."""
     b = budget / engine.profile.voters
-    result = engine.run(b, exact=exact, record=True)
-    return Add1Result(list(engine.free) + result.selected, b, 1, result.rounds)
+    result = engine.run(b, exact=exact)
+
+    def replay() -> list[Round]:
+        return engine.run(b, exact=exact, record=True).rounds
+
+    return Add1Result(list(engine.free) + result.selected, b, 1, Trail(replay))

@@ -5,11 +5,14 @@ in exact arithmetic wherever they could go either way (see `docs/decisions/0301-
 
 The trail's records (`Round`, `Standing`, `Dropped`) are named tuples: immutable like the
 `Outcome`, and four times cheaper to create than frozen dataclasses, which matters because a
-count makes one per round and per project compared (decision 0307).
+count makes one per round and per project compared (decision 0307). An Equal Shares count makes
+its trail when it is first read (`Trail`, decision 0311): a count whose trail nobody reads does
+not pay for it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, NamedTuple
@@ -79,13 +82,36 @@ class Round(NamedTuple):
     note: str = ""
 
 
+class Trail:
+    """The rounds of a count, made by `make` the first time they are asked for, then kept.
+
+    Equal Shares takes its decisions without writing the trail; reading it runs the last pass
+    again, writing every round (the same decisions: they are exact). `make` is then let go, and
+    with it what it needed (decision 0311).
+    """
+
+    __slots__ = ("_make", "_rounds")
+
+    def __init__(self, make: Callable[[], Sequence[Round]]) -> None:
+        self._make: Callable[[], Sequence[Round]] | None = make
+        self._rounds: tuple[Round, ...] | None = None
+
+    def __call__(self) -> tuple[Round, ...]:
+        if self._rounds is None:
+            assert self._make is not None
+            self._rounds = tuple(self._make())
+            self._make = None
+        return self._rounds
+
+
 @dataclass(frozen=True)
 class Outcome:
     """The result of counting an election with one rule.
 
     `selected` lists project ids in the order the rule chose them (for ``seq_phragmen`` too,
     although pabutools reports that rule's result sorted by id). `exhaustive` is True when no
-    unselected project fits in what is left of the budget.
+    unselected project fits in what is left of the budget. `rounds` is the explanation trail
+    (`trail`: the rounds, or a `Trail` that makes them when first read).
     """
 
     rule: str
@@ -93,11 +119,16 @@ class Outcome:
     cost: int | Fraction
     budget: Fraction
     exhaustive: bool
-    rounds: tuple[Round, ...] = ()
+    trail: tuple[Round, ...] | Trail = field(default=(), repr=False, compare=False)
     voter_budget: Fraction | None = None
     initial_voter_budget: Fraction | None = None
     passes: int = 0
     options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def rounds(self) -> tuple[Round, ...]:
+        """The explanation trail, round by round."""
+        return self.trail if isinstance(self.trail, tuple) else self.trail()
 
     def to_json(self) -> dict[str, Any]:
         """``{"rule", "selected", "cost", "budget", "exhaustive"}`` with JSON numbers."""

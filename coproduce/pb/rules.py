@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import weakref
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
 from coproduce.pb.election import POINT_TYPES, Election, quick
 from coproduce.pb.errors import RuleError
 from coproduce.pb.greedy import greedy
 from coproduce.pb.mes import Add1Result, EqualShares, equal_shares, equal_shares_add1
-from coproduce.pb.outcome import Outcome, Round
+from coproduce.pb.outcome import Outcome, Round, Trail
 from coproduce.pb.phragmen import phragmen
 from coproduce.pb.profile import Projects, approval_counts, build_profile
 
@@ -113,14 +114,16 @@ def count(election: Election, rule: str, *, exact: bool = False, stop_when_exhau
     initial: Fraction | None = None
     passes = 0
     chosen: list[int]
-    rounds: list[Round]
+    trail: tuple[Round, ...] | Trail
     if rule.startswith("greedy_"):
         chosen, rounds = _greedy(election, projects, _utility(rule))
+        trail = tuple(rounds)
     elif rule == "seq_phragmen":
         chosen, rounds = phragmen(build_profile(election, "card", projects=projects), budget)
+        trail = tuple(rounds)
     else:
         if election.num_voters == 0:
-            result = Add1Result([], Fraction(0), 0, [Round(1, note="there are no ballots")])
+            result = Add1Result([], Fraction(0), 0, Trail(lambda: [Round(1, note="there are no ballots")]))
         elif "_add1" in rule:
             increment = Fraction(voter_budget_increment)
             options = {"stop_when_exhaustive": stop_when_exhaustive, "voter_budget_increment": increment}
@@ -137,17 +140,16 @@ def count(election: Election, rule: str, *, exact: bool = False, stop_when_exhau
         else:
             profile = build_profile(election, _utility(rule), projects=projects)
             result = equal_shares(EqualShares(profile), budget, exact=exact)
-        chosen, rounds, voter_budget, passes = result.selected, result.rounds, result.voter_budget, result.passes
+        chosen, trail, voter_budget, passes = result.selected, result.trail, result.voter_budget, result.passes
         if rule.endswith("_then_greedy_cost"):
             counts = approval_counts(election, projects)
             totals = [c * projects.cost[q] for q, c in enumerate(counts)]
             more, extra = greedy(projects, totals, budget, already=chosen, score_of=counts)
-            offset = len(rounds)
-            rounds = rounds + [_renumber(r, offset, "filling up greedily by number of votes") for r in extra]
+            trail = Trail(partial(_then, result.trail, extra))
             chosen = chosen + more
     selected = tuple(projects.ids[q] for q in chosen)
     total = sum(projects.cost[q] for q in chosen)
-    return Outcome(rule, selected, total, budget, _exhaustive(projects, chosen, budget), tuple(rounds),
+    return Outcome(rule, selected, total, budget, _exhaustive(projects, chosen, budget), trail,
                    voter_budget, initial, passes, options)
 
 
@@ -183,6 +185,12 @@ def _remember(election: Election, key: tuple[Any, ...], result: Add1Result) -> N
 def forget() -> None:
     """Forget remembered add1 completions (for timing counts from scratch)."""
     _ADD1.clear()
+
+
+def _then(add1: Trail, extra: list[Round]) -> list[Round]:
+    """The add1 count's rounds, then the greedy completion's, numbered on."""
+    first = add1()
+    return [*first, *(_renumber(r, len(first), "filling up greedily by number of votes") for r in extra)]
 
 
 def _renumber(item: Round, offset: int, note: str) -> Round:

@@ -11,7 +11,9 @@ import pytest
 from coproduce.pb import Ballot, Election, Project, count, mes
 from coproduce.pb.errors import RuleError
 from coproduce.pb.mes import EqualShares, PassResult, equal_shares_add1
+from coproduce.pb.outcome import Trail
 from coproduce.pb.profile import build_profile
+from coproduce.pb.rules import forget
 from coproduce.pb.tests.conftest import election as shared_election
 
 
@@ -174,3 +176,19 @@ def test_a_voter_budget_increment_that_is_not_positive_is_refused(rule: str, inc
     with pytest.raises(RuleError, match="voter_budget_increment must be positive"):
         count(tie_after_a_supporter_ran_out(), rule, voter_budget_increment=increment)
     assert count(tie_after_a_supporter_ran_out(), rule, voter_budget_increment=Fraction(1, 2)).selected
+
+
+@pytest.mark.parametrize("rule", ["mes_cost", "mes_card_add1", "mes_card_add1_then_greedy_cost"])
+def test_an_equal_shares_trail_is_made_when_first_read_and_tells_the_count(pabulib: Path, rule: str) -> None:
+    """ADR 0311: the count takes its decisions without writing the trail; reading the trail runs
+    the final pass again, writing every round, once."""
+    election = shared_election("Netherlands_Assen_2024.pb")
+    forget()
+    outcome = count(election, rule)
+    assert isinstance(outcome.trail, Trail)
+    assert outcome.voter_budget is not None
+    eager = EqualShares(build_profile(election, rule.split("_")[1])).run(outcome.voter_budget, record=True).rounds
+    rounds = outcome.rounds
+    assert rounds[:len(eager)] == tuple(eager)
+    assert [r.selected for r in rounds if r.selected] == list(outcome.selected)
+    assert outcome.rounds is rounds
