@@ -527,13 +527,25 @@ class _Pass:
                     limit = self.limit
                     floor = top + winner.err
                     for q, slope, fastest in zip(pruned, slopes, fastest_after, strict=True):
-                        gap = float(bound_of[q]) - err_of[q] - floor
+                        gap = stale = float(bound_of[q]) - err_of[q] - floor
+                        if gap <= 0 or (slope > 0 and gap < slope * limit):
+                            # its bound is the price seen in an earlier round: its price now is
+                            # higher, and may keep the interval longer (decision 0310)
+                            found = self._evaluate(q, nodes[-1])
+                            if found is None:
+                                remaining.discard(q)
+                                gone.append((len(chosen), q))
+                                continue
+                            bound_of[q], err_of[q], slope_of[q] = found.rho, found.err, found.slope
+                            seen.append((len(chosen), q, float(found.rho), found.err, found.slope))
+                            slope = found.slope
+                            gap = float(found.rho) - found.err - floor
                         if gap <= 0:
                             limit = 0.0
                             break
                         if slope > 0 and gap < slope * limit:
                             limit = gap / slope
-                        if gap >= fastest * limit:
+                        if stale >= fastest * limit:  # the rest are further away than its bound
                             break
                     if limit < self.limit:
                         self._keep(limit, 0.0, -1.0)
