@@ -513,11 +513,20 @@ class _Pass:
             winner, tied = self._winner(best, evaluated)
             if self.certify:
                 top = float(winner.rho)
+                # the winner's price at b + target is at most `ceiling` (decision 0310): a rival
+                # whose price cannot fall below it by then does not shorten the interval
+                target = self.limit if self.limit < math.inf else 1024 * self.certify_min
+                ceilings: list[float] = []  # at b and at b + target, made when first needed
+
                 for other in evaluated:
                     if other.q in tied:
                         self._keep_tie(winner, other)
                     elif other is not winner:
-                        self._keep(float(other.rho) - top, other.err + winner.err, -other.slope)
+                        margin, err = float(other.rho) - top, other.err + winner.err
+                        if margin > err and other.slope * self.limit > margin - err \
+                                and self._dearer(winner, target, ceilings, float(other.rho) - other.err, other.slope):
+                            continue
+                        self._keep(margin, err, -other.slope)
                 # the projects not examined this round must stay dearer than the winner. They come
                 # in increasing order of their bound, so stop once even the fastest fall among the
                 # rest could not close the gap within the current interval.
@@ -528,6 +537,11 @@ class _Pass:
                     floor = top + winner.err
                     for q, slope, fastest in zip(pruned, slopes, fastest_after, strict=True):
                         gap = stale = float(bound_of[q]) - err_of[q] - floor
+                        if gap > 0 and slope * limit > gap and \
+                                self._dearer(winner, target, ceilings, float(bound_of[q]) - err_of[q], slope):
+                            if stale >= fastest * limit:
+                                break
+                            continue
                         if gap <= 0 or (slope > 0 and gap < slope * limit):
                             # its bound is the price seen in an earlier round: its price now is
                             # higher, and may keep the interval longer (decision 0310)
@@ -540,6 +554,11 @@ class _Pass:
                             seen.append((len(chosen), q, float(found.rho), found.err, found.slope))
                             slope = found.slope
                             gap = float(found.rho) - found.err - floor
+                            if gap > 0 and slope * limit > gap and \
+                                    self._dearer(winner, target, ceilings, float(found.rho) - found.err, slope):
+                                if stale >= fastest * limit:
+                                    break
+                                continue
                         if gap <= 0:
                             limit = 0.0
                             break
@@ -562,6 +581,18 @@ class _Pass:
 
     def _settle_short(self, chosen: list[int], limits: list[float], gone: list[tuple[int, int]]) -> None:
         """Keep the certificate true for the projects found unaffordable (`_GroupPass`)."""
+
+    def _ceiling(self, winner: _Eval, delta: float) -> float:
+        """An upper bound on the winner's price at b + `delta` (`_GroupPass`; here: none)."""
+        return math.inf
+
+    def _dearer(self, winner: _Eval, target: float, ceilings: list[float], low: float, slope: float) -> bool:
+        """True if a rival priced at least `low` at b, falling at most at `slope`, surely stays
+        dearer than the winner up to b + `target` (`ceilings`: the winner's, made once per round)."""
+        if not ceilings:
+            ceilings.extend((self._ceiling(winner, 0.0), self._ceiling(winner, target)) if target > 0
+                            else (math.inf, math.inf))
+        return low > ceilings[0] and low - slope * target > ceilings[1]
 
     def _take(self, winner: _Eval, chosen: list[int], remaining: set[int], nodes: list[frozenset[int]]) -> None:
         """Choose the round's winner: its supporters pay its price."""
@@ -1009,6 +1040,56 @@ class _GroupPass(_Pass):
                 self._keep(fits, 0.0, -1.0)
         if unsure:
             gone[:] = [item for item in gone if item not in unsure]
+
+    def _ceiling(self, winner: _Eval, delta: float) -> float:
+        """An upper bound on the winner's price at b + `delta`, while the choices stay the same.
+
+        A supporter surely never short of a price so far in this pass (money left above its
+        error bound) gains at least `delta` by b + `delta` (b grows, prices fall); any other keeps
+        at least nothing. The winner's price with those lower bounds of everyone's money is an
+        upper bound on its price then. That bound is convex in `delta`, so a rival whose price
+        (a lower bound falling linearly) is above it at 0 and at `delta` stays above it between.
+        """
+        e = self.e
+        q = winner.q
+        money = winner.money_now
+        if not money:
+            return math.inf
+        errors = e.pick[q](self.error)
+        low = [m - x + delta if m - x > 0 else 0.0 for m, x in zip(money, errors, strict=True)]
+        weights = e.weights[q]
+        cost = float(e.cost[q])
+        if sum(map(mul, low, weights)) * (1 - 4 * EPS * (len(low) + 2)) <= cost:
+            return math.inf
+        if e.binary:
+            share = float(e.utilities[q][0])
+            keys: list[float] = low
+            utilities: tuple[float, ...] = (share,) * len(low)
+        else:
+            utilities = tuple(map(float, e.utilities[q]))
+            keys = list(map(truediv, low, utilities))
+        order = sorted(range(len(low)), key=keys.__getitem__)
+        take = _picker(order)
+        in_money, in_weights, in_utils = take(low), take(weights), take(utilities)
+        paid = [0.0, *accumulate(map(mul, in_money, in_weights))]
+        used = [0.0, *accumulate(map(mul, in_utils, in_weights))]
+        whole = used[-1]
+        size = len(order)
+        first, last = 0, size - 1  # the first supporter (in order) who can pay the price in full
+        while first < last:
+            middle = (first + last) // 2
+            if (cost - paid[middle]) / (whole - used[middle]) * in_utils[middle] <= in_money[middle]:
+                last = middle
+            else:
+                first = middle + 1
+        rest = whole - used[first]
+        if rest <= 0:
+            return math.inf
+        price = (cost - paid[first]) / rest
+        if price * in_utils[first] > in_money[first]:
+            return math.inf  # only through rounding
+        bound: float = price + 8 * EPS * (size + 4) * (cost / rest + price)
+        return bound
 
     def _never_chosen(self, q: int, money: tuple[float, ...], errors: tuple[float, ...], rates: tuple[float, ...],
                       ceiling: float, delta: float) -> bool:
