@@ -470,8 +470,9 @@ class _Pass:
             limits, seen, gone = list(known.limits), list(known.bounds), list(known.dropped)
             self._keep(limits[-1], 0.0, -1.0)
         rounds: list[Round] = []
-        money_left = quick(self.b_exact * e.profile.voters)
+        money_left: Fraction | int = 0  # the voters' money left in total (for the trail only)
         if self.record:
+            money_left = quick(self.b_exact * e.profile.voters)
             rounds.extend(self._opening_rounds(money_left))
             money_left -= sum(e.cost[q] for q in e.free)
         number = len(rounds)

@@ -88,8 +88,9 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
                 total += count * made
         return (total + cost[q]) / approvals[q]
 
+    approved = {q for q in remaining if approvals[q]}  # those of `remaining` that someone approves
     while remaining:
-        supported = sorted((q for q in remaining if approvals[q]), key=bound.__getitem__)
+        supported = sorted(approved, key=bound.__getitem__)
         tied: list[int]
         best: float | None  # the smallest new maximum load (None: nobody approves what is left)
         exact: Fraction | None = None  # the same, exactly, when a close call had to compute it
@@ -105,7 +106,11 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
                 evaluated.append(q)
                 if value < low:
                     low = value
-            near = sorted(q for q in evaluated if bound[q] <= low * (1 + TOLERANCE))
+            if len(evaluated) == 1:
+                near = evaluated
+            else:
+                cut = low * (1 + TOLERANCE)
+                near = sorted([q for q in evaluated if bound[q] <= cut])
             if len(near) == 1:  # no close call: the float decides, the exact load can wait
                 tied, best = near, low
                 standings = (Standing(ids[near[0]], low),)
@@ -132,6 +137,7 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
         q = tied[0]
         chosen.append(q)
         remaining.discard(q)
+        approved.discard(q)
         spent += cost[q]
         if best is not None:
             members = supporters[q]
@@ -143,7 +149,8 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
             deque(map(level_of.__setitem__, members, repeat(len(levels) - 1)), maxlen=0)
         rounds.append(Round(len(rounds) + 1, ids[q], best if best is not None else math.inf, best,
                             approvals[q], approvals[q], money_left=float(limit - spent),
-                            tied_with=tuple(ids[t] for t in tied[1:]), standings=standings))
+                            tied_with=tuple([ids[t] for t in tied[1:]]) if len(tied) > 1 else (),
+                            standings=standings))
     return chosen, rounds
 
 

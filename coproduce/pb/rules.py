@@ -147,8 +147,8 @@ def count(election: Election, rule: str, *, exact: bool = False, stop_when_exhau
             more, extra = greedy(projects, totals, budget, already=chosen, score_of=counts)
             trail = Trail(partial(_then, result.trail, extra))
             chosen = chosen + more
-    selected = tuple(projects.ids[q] for q in chosen)
-    total = sum(projects.cost[q] for q in chosen)
+    selected = tuple(map(projects.ids.__getitem__, chosen))
+    total = sum(map(projects.cost.__getitem__, chosen))
     return Outcome(rule, selected, total, budget, _exhaustive(projects, chosen, budget), trail,
                    voter_budget, initial, passes, options)
 
