@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import accumulate, compress, repeat
-from operator import add, itemgetter, mul, not_, truediv
+from operator import add, gt, itemgetter, mul, not_, sub, truediv
 from typing import Any
 
 from coproduce.pb.election import Money, quick
@@ -591,8 +591,11 @@ class _Pass:
         """True if a rival priced at least `low` at b, falling at most at `slope`, surely stays
         dearer than the winner up to b + `target` (`ceilings`: the winner's, made once per round)."""
         if not ceilings:
-            ceilings.extend((self._ceiling(winner, 0.0), self._ceiling(winner, target)) if target > 0
-                            else (math.inf, math.inf))
+            if not winner.slope:  # its price cannot fall: the old test, no bound to make
+                ceilings.extend((math.inf, math.inf))
+            else:
+                ceilings.extend((self._ceiling(winner, 0.0), self._ceiling(winner, target)) if target > 0
+                                else (math.inf, math.inf))
         return low > ceilings[0] and low - slope * target > ceilings[1]
 
     def _take(self, winner: _Eval, chosen: list[int], remaining: set[int], nodes: list[frozenset[int]]) -> None:
@@ -1009,23 +1012,25 @@ class _GroupPass(_Pass):
         interval is not passed on as dropped (`Prefix.dropped`), so a later pass prices it again.
         """
         e = self.e
+        rooms: list[float] = []  # how far past b each stays surely unaffordable, from its round on
+        for _, q, _, _, rates, total, total_err in self.short:
+            rise = sum(map(mul, rates, e.weights[q]))
+            rooms.append((float(e.cost[q]) - total - total_err) / rise if rise > 0 else math.inf)
         if self.certify:
-            for _, q, *_ in self.short:  # the end of the pass
+            for (_, q, *_), room in zip(self.short, rooms, strict=True):  # the end of the pass
+                if room >= self.limit:
+                    continue  # unaffordable then over the whole interval, so at the end too
                 weights = e.weights[q]
                 pick = e.pick[q]
-                total: float = sum(map(mul, pick(self.wallet), weights))
-                total_err = sum(map(mul, pick(self.error), weights)) + EPS * (len(weights) + 2) * total
-                self._keep(float(e.cost[q]) - total, total_err, -sum(map(mul, pick(self.rate), weights)))
+                total_now: float = sum(map(mul, pick(self.wallet), weights))
+                total_err = sum(map(mul, pick(self.error), weights)) + EPS * (len(weights) + 2) * total_now
+                self._keep(float(e.cost[q]) - total_now, total_err, -sum(map(mul, pick(self.rate), weights)))
         tops = [float(self.rho[q]) + self.rho_err[q] for q in chosen[:len(limits)]]
         ceiling = list(accumulate(reversed(tops), max))[::-1]  # top price of the winners from round r on
         unsure: set[tuple[int, int]] = set()
-        for r, q, money, errors, rates, total, total_err in self.short:
+        for (r, q, money, errors, rates, _, _), room in zip(self.short, rooms, strict=True):
             if r >= len(limits):
                 continue  # after the last round kept: only the end of the pass matters
-            weights = e.weights[q]
-            cost = float(e.cost[q])
-            rise = sum(map(mul, rates, weights))
-            room = (cost - total - total_err) / rise if rise > 0 else math.inf  # surely unaffordable
             if room >= limits[r]:
                 continue
             unsure.add((r, q))
@@ -1056,8 +1061,10 @@ class _GroupPass(_Pass):
         money = winner.money_now
         if not money:
             return math.inf
-        errors = e.pick[q](self.error)
-        low = [m - x + delta if m - x > 0 else 0.0 for m, x in zip(money, errors, strict=True)]
+        above = list(map(sub, money, e.pick[q](self.error)))  # surely positive: never short so far
+        low = list(map(max, above, repeat(0.0)))
+        if delta:
+            low = list(map(add, low, map(mul, map(gt, above, repeat(0.0)), repeat(delta))))
         weights = e.weights[q]
         cost = float(e.cost[q])
         if sum(map(mul, low, weights)) * (1 - 4 * EPS * (len(low) + 2)) <= cost:
@@ -1118,7 +1125,7 @@ class _GroupPass(_Pass):
         wallet = self.wallet
         zero: Num = Fraction(0) if self.exact else 0.0
         members, utilities = e.members[q], e.utilities[q]
-        if self.certify:
+        if self.certify and winner.slope:  # (a price that cannot move changes no rate)
             self._pay_certified(winner)
             return
         if self.exact:
