@@ -1076,13 +1076,23 @@ class _GroupPass(_Pass):
         else:
             utilities = tuple(map(float, e.utilities[q]))
             keys = list(map(truediv, low, utilities))
-        order = sorted(range(len(low)), key=keys.__getitem__)
+        size = len(low)
+        if winner.order is not None and 0 < winner.poor < size:
+            # first try the price with the same supporters short as now: if everyone, paying it
+            # or all they have, covers the cost, it is an upper bound (no sorting needed)
+            poor, rich = _picker(winner.order[:winner.poor]), _picker(winner.order[winner.poor:])
+            rest = sum(map(mul, rich(utilities), rich(weights)))
+            price = (cost - sum(map(mul, poor(low), poor(weights)))) / rest
+            price += 8 * EPS * (size + 4) * (cost / rest + price)
+            if sum(map(mul, map(min, low, map(mul, utilities, repeat(price))), weights)) \
+                    * (1 - 8 * EPS * (size + 4)) >= cost:
+                return float(price)
+        order = sorted(range(size), key=keys.__getitem__)
         take = _picker(order)
         in_money, in_weights, in_utils = take(low), take(weights), take(utilities)
         paid = [0.0, *accumulate(map(mul, in_money, in_weights))]
         used = [0.0, *accumulate(map(mul, in_utils, in_weights))]
         whole = used[-1]
-        size = len(order)
         first, last = 0, size - 1  # the first supporter (in order) who can pay the price in full
         while first < last:
             middle = (first + last) // 2
@@ -1096,8 +1106,7 @@ class _GroupPass(_Pass):
         price = (cost - paid[first]) / rest
         if price * in_utils[first] > in_money[first]:
             return math.inf  # only through rounding
-        bound: float = price + 8 * EPS * (size + 4) * (cost / rest + price)
-        return bound
+        return float(price + 8 * EPS * (size + 4) * (cost / rest + price))
 
     def _never_chosen(self, q: int, money: tuple[float, ...], errors: tuple[float, ...], rates: tuple[float, ...],
                       ceiling: float, delta: float) -> bool:
