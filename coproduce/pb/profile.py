@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import chain
 from operator import attrgetter, itemgetter
 
@@ -100,6 +100,12 @@ _first = itemgetter(0)
 _second = itemgetter(1)
 
 
+@lru_cache(maxsize=256)
+def _borda_scores(length: int) -> tuple[int, ...]:
+    """Borda utilities of a ranking of `length` projects, best first, the last (scoring 0) left out."""
+    return tuple(range(length - 1, 0, -1))
+
+
 def _distinct_ballots(election: Election) -> list[tuple[tuple[str, ...], tuple[Points, ...] | None, int]]:
     """(listed projects, points or None, number of voters) for each distinct ballot."""
     if election.vote_type in POINT_TYPES:
@@ -136,6 +142,7 @@ def build_profile(election: Election, utility: str, *, projects: Projects | None
             by_set = kept
         return Profile(projects, utility, len(election.ballots), tuple(by_set), None, tuple(by_set.values()))
     grouped: dict[tuple[tuple[int, ...], tuple[Points, ...]], int] = {}
+    scores = _borda_scores
     for listed, points, count in _distinct_ballots(election):
         pairs: list[tuple[int, Points]]
         if utility == "points":
@@ -144,8 +151,13 @@ def build_profile(election: Election, utility: str, *, projects: Projects | None
             pairs = sorted(zip(map(position_of, listed), values, strict=True))
             if values and min(values) <= 0:
                 pairs = [pair for pair in pairs if (pair[1] != 0 if keep_non_positive else pair[1] > 0)]
-        else:  # Borda: length of the ranking − position − 1; the last-ranked project scores 0
-            pairs = sorted(zip(map(position_of, listed[:-1]), range(len(listed) - 1, 0, -1), strict=True))
+        else:  # Borda: length of the ranking − position − 1; the last-ranked project scores 0.
+            # Kept in ranking order: equal rankings are equal keys whatever the order (unlike
+            # points, where the same scores may be listed in another order and are sorted).
+            ranking: tuple[tuple[int, ...], tuple[Points, ...]] = (tuple(map(position_of, listed[:-1])),
+                                                                    scores(len(listed)))
+            grouped[ranking] = grouped.get(ranking, 0) + count
+            continue
         pair_key = (tuple(map(_first, pairs)), tuple(map(_second, pairs)))
         grouped[pair_key] = grouped.get(pair_key, 0) + count
     return Profile(projects, utility, len(election.ballots), tuple(map(_first, grouped)),

@@ -130,7 +130,7 @@ def test_cost_and_unit_profiles_group_ballots_as_sets_and_leave_free_projects_ou
         ((0, 2), (100, 0)): 2, ((0,), (100,)): 1, ((1, 2), (50, 0)): 1}
 
 
-def test_points_and_borda_profiles_keep_positive_utilities_sorted_by_project_and_group_equal_ballots() -> None:
+def test_points_and_borda_profiles_keep_positive_utilities_and_group_equal_ballots() -> None:
     projects = [Project("A", 10), Project("B", 20), Project("C", 30)]
     scored = Election(projects, [Ballot("1", ("C", "A", "B"), (2, -1, 0)), Ballot("2", ("A", "C", "B"), (-1, 2, 0)),
                                  Ballot("3", ("B",), (Fraction(1, 2),))], 60, vote_type="scoring")
@@ -142,9 +142,9 @@ def test_points_and_borda_profiles_keep_positive_utilities_sorted_by_project_and
         ((0, 2), (-1, 2)): 2, ((1,), (Fraction(1, 2),)): 1}
     ranked = Election(projects, [Ballot("1", ("C", "A", "B")), Ballot("2", ("C", "A", "B")), Ballot("3", ("B", "C")),
                                  Ballot("4", ("A",))], 60, vote_type="ordinal")
-    borda = build_profile(ranked, "borda")  # the last-ranked project scores 0
+    borda = build_profile(ranked, "borda")  # the last-ranked project scores 0; kept in ranking order
     assert dict(zip(zip(borda.items, borda.utils, strict=True), borda.mult, strict=True)) == {
-        ((0, 2), (1, 2)): 2, ((1,), (1,)): 1, ((), ()): 1}
+        ((2, 0), (2, 1)): 2, ((1,), (1,)): 1, ((), ()): 1}
 
 
 @pytest.mark.parametrize(("name", "utility"), [("Poland_Czestochowa_2020_Grabowka.pb", "points"),
