@@ -23,8 +23,11 @@ are exactly those recorded in expected_pabutools.json. pabutools is stopped once
 where pabutools often needs minutes): the ratio is then a lower bound, shown with ">", and the
 geometric means that include one are marked "≥". Where the reference run
 recorded that pabutools did not finish within 300 s (20 add1 counts), it is not run again
-(unless `--rerun-timeouts`): its time counts as "> 300 s, recorded". pabutools (GPL) is used here
-only as the reference; coproduce.pb never imports it.
+(unless `--rerun-timeouts`): its time counts as "> 300 s, recorded". That is an assumption, not a
+measurement: on another machine pabutools may finish sooner (it does on Warsaw 2025 Targówek), so
+the target is also given without those counts. Where there is no reference outcome but
+pabutools finished, the two outcomes are compared. pabutools (GPL) is used here only as the
+reference; coproduce.pb never imports it.
 """
 
 from __future__ import annotations
@@ -121,6 +124,11 @@ class Row:
     theirs: float
     finished: bool
     same: bool | None
+    recorded: bool | None = None  # pabutools' time is the reference run's record, not measured
+
+    def __post_init__(self) -> None:
+        if self.recorded is None:  # rows saved before this field: a record is exactly the limit
+            self.recorded = not self.finished and self.theirs == RECORDED_LIMIT
 
     @property
     def ratio(self) -> float:
@@ -249,6 +257,12 @@ def target_verdict(rows: list[Row], names: list[str]) -> None:
         bound = "≥ " if any(not r.finished for r in target_rows) else ""
         print(f"\nTarget ≥ 50× (geometric mean, Equal Shares rules and Phragmén, {len(names)} instances): "
               f"{bound}{mean:.1f}× — {'met' if mean >= 50 else 'NOT MET'}")
+        measured = [r for r in target_rows if not r.recorded]
+        if len(measured) < len(target_rows):
+            mean = geometric_mean([r.ratio for r in measured])
+            bound = "≥ " if any(not r.finished for r in measured) else ""
+            print(f"  without the {len(target_rows) - len(measured)} counts whose pabutools time is only the "
+                  f"reference run's record (> 300 s there): {bound}{mean:.1f}× over {len(measured)} counts")
         for rule in (*MES_RULES, "seq_phragmen"):
             chosen = [r for r in target_rows if r.rule == rule]
             if chosen:
@@ -364,11 +378,11 @@ def main(argv: list[str] | None = None) -> int:
             if reference["status"] == "ok":
                 selected = sorted(outcome.selected) if rule == "seq_phragmen" else list(outcome.selected)
                 same = selected == reference["selected"]
-                if finished and result is not None:
-                    same = same and sorted(p.name for p in result) == sorted(outcome.selected)
-                if not same:
-                    mismatches.append(f"{name} {rule}")
-            row = Row(name, rule, ours, theirs, finished, same)
+            if finished and result is not None:
+                same = same is not False and sorted(p.name for p in result) == sorted(outcome.selected)
+            if same is False:
+                mismatches.append(f"{name} {rule}")
+            row = Row(name, rule, ours, theirs, finished, same, recorded)
             rows.append(row)
             if args.save:  # after every row, so that a run stopped early keeps what it measured
                 Path(args.save).write_text(json.dumps([vars(r) for r in rows], indent=0), encoding="utf-8")
