@@ -103,6 +103,13 @@ class Trail:
             self._make = None
         return self._rounds
 
+    def __getstate__(self) -> tuple[Round, ...]:
+        """Pickled (or copied) as its rounds, made now: what makes them may not pickle."""
+        return self()
+
+    def __setstate__(self, rounds: tuple[Round, ...]) -> None:
+        self._make, self._rounds = None, rounds
+
 
 @dataclass(frozen=True)
 class Outcome:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -192,3 +193,6 @@ def test_an_equal_shares_trail_is_made_when_first_read_and_tells_the_count(pabul
     assert rounds[:len(eager)] == tuple(eager)
     assert [r.selected for r in rounds if r.selected] == list(outcome.selected)
     assert outcome.rounds is rounds
+    forget()
+    unread = count(election, rule)  # an outcome whose trail was not read yet still pickles
+    assert pickle.loads(pickle.dumps(unread)).rounds == rounds
