@@ -590,12 +590,10 @@ class _Pass:
     def _dearer(self, winner: _Eval, target: float, ceilings: list[float], low: float, slope: float) -> bool:
         """True if a rival priced at least `low` at b, falling at most at `slope`, surely stays
         dearer than the winner up to b + `target` (`ceilings`: the winner's, made once per round)."""
-        if not ceilings:
-            if not winner.slope:  # its price cannot fall: the old test, no bound to make
-                ceilings.extend((math.inf, math.inf))
-            else:
-                ceilings.extend((self._ceiling(winner, 0.0), self._ceiling(winner, target)) if target > 0
-                                else (math.inf, math.inf))
+        if not ceilings:  # no bound to make when the winner's price cannot fall or nothing is asked
+            falls = winner.slope > 0 and target > 0
+            ceilings.extend((self._ceiling(winner, 0.0), self._ceiling(winner, target)) if falls
+                            else (math.inf, math.inf))
         return low > ceilings[0] and low - slope * target > ceilings[1]
 
     def _take(self, winner: _Eval, chosen: list[int], remaining: set[int], nodes: list[frozenset[int]]) -> None:
@@ -1069,13 +1067,8 @@ class _GroupPass(_Pass):
         cost = float(e.cost[q])
         if sum(map(mul, low, weights)) * (1 - 4 * EPS * (len(low) + 2)) <= cost:
             return math.inf
-        if e.binary:
-            share = float(e.utilities[q][0])
-            keys: list[float] = low
-            utilities: tuple[float, ...] = (share,) * len(low)
-        else:
-            utilities = tuple(map(float, e.utilities[q]))
-            keys = list(map(truediv, low, utilities))
+        utilities: tuple[float, ...] = ((float(e.utilities[q][0]),) * len(low) if e.binary
+                                        else tuple(map(float, e.utilities[q])))
         size = len(low)
         if winner.order is not None and 0 < winner.poor < size:
             # first try the price with the same supporters short as now: if everyone, paying it
@@ -1087,6 +1080,7 @@ class _GroupPass(_Pass):
             if sum(map(mul, map(min, low, map(mul, utilities, repeat(price))), weights)) \
                     * (1 - 8 * EPS * (size + 4)) >= cost:
                 return float(price)
+        keys = low if e.binary else list(map(truediv, low, utilities))  # money per unit of utility
         order = sorted(range(size), key=keys.__getitem__)
         take = _picker(order)
         in_money, in_weights, in_utils = take(low), take(weights), take(utilities)

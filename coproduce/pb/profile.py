@@ -142,24 +142,23 @@ def build_profile(election: Election, utility: str, *, projects: Projects | None
             by_set = kept
         return Profile(projects, utility, len(election.ballots), tuple(by_set), None, tuple(by_set.values()))
     grouped: dict[tuple[tuple[int, ...], tuple[Points, ...]], int] = {}
-    scores = _borda_scores
-    for listed, points, count in _distinct_ballots(election):
-        pairs: list[tuple[int, Points]]
-        if utility == "points":
+    if utility == "borda":
+        # length of the ranking − position − 1; the last-ranked project scores 0. Kept in ranking
+        # order: equal rankings are equal keys as they are (unlike points, where the same scores
+        # may be listed in another order, so they are sorted by project)
+        for listed, _, count in _distinct_ballots(election):
+            ranking: tuple[tuple[int, ...], tuple[Points, ...]] = (tuple(map(position_of, listed[:-1])),
+                                                                    _borda_scores(len(listed)))
+            grouped[ranking] = grouped.get(ranking, 0) + count
+    else:
+        for listed, points, count in _distinct_ballots(election):
             values = points or ()
             # an Election has no repeats in a ballot, so sorting the pairs sorts by project number
             pairs = sorted(zip(map(position_of, listed), values, strict=True))
             if values and min(values) <= 0:
                 pairs = [pair for pair in pairs if (pair[1] != 0 if keep_non_positive else pair[1] > 0)]
-        else:  # Borda: length of the ranking − position − 1; the last-ranked project scores 0.
-            # Kept in ranking order: equal rankings are equal keys whatever the order (unlike
-            # points, where the same scores may be listed in another order and are sorted).
-            ranking: tuple[tuple[int, ...], tuple[Points, ...]] = (tuple(map(position_of, listed[:-1])),
-                                                                    scores(len(listed)))
-            grouped[ranking] = grouped.get(ranking, 0) + count
-            continue
-        pair_key = (tuple(map(_first, pairs)), tuple(map(_second, pairs)))
-        grouped[pair_key] = grouped.get(pair_key, 0) + count
+            pair_key = (tuple(map(_first, pairs)), tuple(map(_second, pairs)))
+            grouped[pair_key] = grouped.get(pair_key, 0) + count
     return Profile(projects, utility, len(election.ballots), tuple(map(_first, grouped)),
                    tuple(map(_second, grouped)), tuple(grouped.values()))
 
