@@ -24,11 +24,11 @@ where pabutools often needs minutes): the ratio is then a lower bound, shown wit
 geometric means that include one are marked "≥". Where the reference run
 recorded that pabutools did not finish within 300 s (20 add1 counts), it is not run again
 (unless `--rerun-timeouts`): its time counts as "> 300 s, recorded". That is an assumption, not a
-measurement: here pabutools finishes 9 of them sooner and takes longer on the others, so the target
-is also given without those counts. The target is judged on a run that measures them (decision
-0312): one file at a time, since pabutools' add1 takes 20–45 MB more memory per CPU second. Where there is no reference outcome but
-pabutools finished, the two outcomes are compared. pabutools (GPL) is used here only as the
-reference; coproduce.pb never imports it.
+measurement: here pabutools finishes 9 of them sooner and takes longer on the others, so the
+target is also given without those counts. The target is judged on a run that measures them
+(decision 0312), one file at a time: pabutools' add1 takes 20–45 MB more memory per CPU second.
+Where there is no reference outcome but pabutools finished, the two outcomes are compared.
+pabutools (GPL) is used here only as the reference; coproduce.pb never imports it.
 """
 
 from __future__ import annotations
