@@ -10,11 +10,12 @@ are left out from the start; projects nobody approves come last (infinite load).
 Loads are exact where it matters. Voters are grouped by ballot. A project's new maximum load
 can only grow from one round to the next (its supporters' loads only grow), so each round
 re-computes it only for projects whose last known value could still be the smallest (lazy
-evaluation), summing the supporters' float loads at C speed. When more than one load is within a
-relative 1e-9 of the smallest, those are computed exactly (every supporter of a project bought
-in round t has the round-t load, an exact fraction) to decide the round and its ties. A round
-decided by floats alone keeps what its exact load is made from, and makes it exact only if a
-later close call needs it (docs/decisions/0305-*.md).
+evaluation), summing at C speed what its supporters' groups have paid (float load × voters,
+kept as loads change). When more than one load is within a relative 1e-9 of the smallest, those
+are computed exactly (every supporter of a project bought in round t has the round-t load, an
+exact fraction) to decide the round and its ties. A round decided by floats alone keeps what its
+exact load is made from, and makes it exact only if a later close call needs it
+(docs/decisions/0305-*.md); which round's load each group has is only worked out then too.
 """
 
 from __future__ import annotations
@@ -47,12 +48,18 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
     weights: list[tuple[int, ...]] = [pick[q](everyone) for q in range(m)]
     approvals: list[int] = [sum(w) for w in weights]
     # every supporter of the project bought in round t ends with the same load: levels[t]. It is
-    # made exact only when a close call needs it: until then `pending[t]` keeps what it is made
-    # from (the project bought and the levels its supporters had just before).
+    # made exact only when a close call needs it: until then it is None, and `pending[t]` keeps
+    # what it is made from (`bought[t]` and the levels its supporters had just before).
     levels: list[Fraction | None] = [Fraction(0)]
+    bought: list[int] = [-1]
     pending: dict[int, tuple[int, tuple[int, ...]]] = {}
+    # each group's level (the t of its load levels[t]), brought up to date only when a close call
+    # reads it (`catch_up`): most counts have none, and keeping it up to date was a pass over the
+    # supporters of every project bought. It is up to date up to level `synced`.
     level_of = [0] * len(profile.items)
-    load_of = [0.0] * len(profile.items)
+    synced = 0
+    # each group's load times its number of voters: a project's supporters pay sum(pick[q](paid))
+    paid = [0.0] * len(profile.items)
     remaining = {q for q in range(m) if cost[q] <= limit}
     # a lower bound on each project's new maximum load (exact at the start: nobody has a load)
     bound = [float(cost[q]) / approvals[q] if approvals[q] else math.inf for q in range(m)]
@@ -66,6 +73,16 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
 
     # where, among the supporters of a project, the groups standing for more than one voter are
     heavy: dict[int, list[int]] = {}
+
+    def catch_up() -> None:
+        """Bring `level_of` up to date, noting what each level not yet exact is made from."""
+        nonlocal synced
+        for t in range(synced + 1, len(levels)):
+            made_of = bought[t]
+            if levels[t] is None:
+                pending[t] = (made_of, pick[made_of](level_of))  # before its supporters' levels change
+            deque(map(level_of.__setitem__, supporters[made_of], repeat(t)), maxlen=0)
+        synced = len(levels) - 1
 
     def load_from(q: int, at: tuple[int, ...]) -> Fraction:
         """q's exact new maximum load when its supporters' groups are at the levels `at`."""
@@ -101,7 +118,7 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
             for q in supported:
                 if bound[q] > low * (1 + TOLERANCE):
                     break  # its load is at least its bound: it cannot be within the tolerance
-                value = (sum(map(mul, pick[q](load_of), weights[q])) + float(cost[q])) / approvals[q]
+                value = (sum(pick[q](paid)) + float(cost[q])) / approvals[q]
                 bound[q] = value
                 evaluated.append(q)
                 if value < low:
@@ -115,6 +132,7 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
                 tied, best = near, low
                 standings = (Standing(ids[near[0]], low),)
             else:
+                catch_up()
                 loads = {q: load_from(q, pick[q](level_of)) for q in near}
                 exact = min(loads.values())
                 tied = [q for q in near if loads[q] == exact]
@@ -140,13 +158,10 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
         approved.discard(q)
         spent += cost[q]
         if best is not None:
-            members = supporters[q]
-            if exact is None:
-                pending[len(levels)] = (q, pick[q](level_of))  # before its supporters' levels change
+            bought.append(q)
             levels.append(exact)
-            # every supporter of q now has the load `best` (C-speed assignment)
-            deque(map(load_of.__setitem__, members, repeat(best)), maxlen=0)
-            deque(map(level_of.__setitem__, members, repeat(len(levels) - 1)), maxlen=0)
+            # every supporter of q now has the load `best`, and has paid it per voter (C-speed assignment)
+            deque(map(paid.__setitem__, supporters[q], map(mul, repeat(best), weights[q])), maxlen=0)
         rounds.append(Round(len(rounds) + 1, ids[q], best if best is not None else math.inf, best,
                             approvals[q], approvals[q], money_left=float(limit - spent),
                             tied_with=tuple([ids[t] for t in tied[1:]]) if len(tied) > 1 else (),
