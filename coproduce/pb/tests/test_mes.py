@@ -116,6 +116,70 @@ def test_every_budget_in_a_certified_interval_gives_the_same_choices(
     assert any(proofs), "no interval needed a project to be shown never chosen"
 
 
+@pytest.mark.parametrize(("name", "utility", "strategy"), [("Poland_Warszawa_2023_Rembertow.pb", "cost", "groups"),
+                                                           ("Poland_Warszawa_2017_Praga-Poludnie.pb", "card", "groups"),
+                                                           ("Poland_Warszawa_2017_Praga-Poludnie.pb", "cost", "patterns"),
+                                                           ("France_Toulouse_2019.pb", "cost", "groups")])
+def test_every_budget_in_an_interval_certified_with_the_short_horizon_gives_the_same_choices(
+        pabulib: Path, name: str, utility: str, strategy: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ADR 0313: a voter without money who may get some back within the horizon counts with a
+    rate lowered by their shortfall spread over the horizon, and the interval is cut to the
+    horizon. Passes at budgets inside each proven interval, counted afresh, choose the same
+    projects in the same order; and the lowered rates were used in proving them."""
+    election = shared_election(name)
+    engine = EqualShares(build_profile(election, utility), strategy, repeated=True)
+    lowered: list[float] = []
+    secant = mes._Pass._secant
+
+    def spy(self: Any, short: float, rate: float) -> float:
+        lowered.append(rate - secant(self, short, rate))
+        return rate - lowered[-1]
+
+    monkeypatch.setattr(mes._Pass, "_secant", spy)
+    start = election.budget / election.num_voters
+    checked = 0
+    for k in range(0, 60, 2):
+        used = len(lowered)
+        certified = engine.run(start + k, certify=True, certify_min=1.0, horizon=mes.SHORT_HORIZON)
+        if certified.stable_for <= 0:
+            continue
+        if len(lowered) > used:  # the interval was cut to the horizon
+            assert certified.stable_for <= mes.SHORT_HORIZON
+        for part in (Fraction(1, 3), Fraction(999, 1000)):
+            later = start + k + Fraction(certified.stable_for) * part
+            assert engine.run(later).selected == certified.selected, f"{name} {utility}: b + {k} + {float(part):g}"
+            checked += 1
+    assert checked >= 4
+    assert any(drop > 0 for drop in lowered), "no rate was lowered"
+
+
+def test_add1_looks_less_far_ahead_where_certified_intervals_are_short(
+        pabulib: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ADR 0313: after a pass certified for only a few steps, the next ones use the short
+    horizon (and the long one again once an interval reaches it). Same outcome as every step
+    counted afresh, in fewer passes than with the long horizon throughout."""
+    election = shared_election("Poland_Warszawa_2017_Praga-Poludnie.pb")
+    profile = build_profile(election, "cost")
+    horizons: list[float] = []
+    run = EqualShares.run
+
+    def spy(self: EqualShares, b: Fraction, **options: Any) -> PassResult:
+        horizons.append(options["horizon"])
+        return run(self, b, **options)
+
+    monkeypatch.setattr(EqualShares, "run", spy)
+    adaptive = equal_shares_add1(EqualShares(profile, repeated=True), election.budget)
+    assert {mes.LONG_HORIZON, mes.SHORT_HORIZON} <= set(horizons)
+    monkeypatch.setattr(mes, "SHORT_AFTER", 0.0)  # never switch
+    horizons.clear()
+    long_only = equal_shares_add1(EqualShares(profile, repeated=True), election.budget)
+    assert set(horizons) == {mes.LONG_HORIZON}
+    every_step = equal_shares_add1(EqualShares(profile, repeated=True), election.budget, skip=False)
+    assert (adaptive.selected, adaptive.voter_budget) == (long_only.selected, long_only.voter_budget) \
+        == (every_step.selected, every_step.voter_budget)
+    assert adaptive.passes < long_only.passes
+
+
 def test_cost_and_unit_profiles_group_ballots_as_sets_and_leave_free_projects_out_of_cost() -> None:
     projects = [Project("A", 100), Project("B", 50), Project("F", 0)]
     ballots = [Ballot("1", ("A", "F")), Ballot("2", ("F", "A")), Ballot("3", ("A",)), Ballot("4", ("B", "F"))]
