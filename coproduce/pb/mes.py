@@ -1165,10 +1165,34 @@ class _GroupPass(_Pass):
             for g, u in zip(members, utilities, strict=True):
                 left = wallet[g] - rho * u
                 wallet[g] = left if left > 0 else zero
+        elif e.binary:  # one utility: the share and its error are the same for every supporter
+            error = self.error
+            rounding = EPS * float(self.b)
+            share = rho * utilities[0]
+            share_err = utilities[0] * winner.err
+            if winner.order is None:  # the quick price: everyone surely keeps some money
+                for g in members:
+                    wallet[g] -= share
+                    error[g] = error[g] + share_err + rounding
+                return
+            for g in members:
+                left = wallet[g] - share
+                err = error[g] + share_err + rounding
+                if left > 0:
+                    wallet[g] = left
+                    error[g] = err
+                else:  # paid everything: exactly nothing left, unless rounding hid a little
+                    wallet[g] = zero
+                    error[g] = left + err if left + err > 0 else 0.0
         else:
             error = self.error
             rounding = EPS * float(self.b)
             price_err = winner.err
+            if winner.order is None:  # the quick price: everyone surely keeps some money
+                for g, u in zip(members, utilities, strict=True):
+                    wallet[g] -= rho * u
+                    error[g] = error[g] + u * price_err + rounding
+                return
             for g, u in zip(members, utilities, strict=True):
                 left = wallet[g] - rho * u
                 err = error[g] + u * price_err + rounding
