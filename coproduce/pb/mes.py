@@ -924,12 +924,15 @@ class _GroupPass(_Pass):
         utilities = e.utilities[q]
         whole = e.total_utility[q]
         size = len(money)
+        worst = 0.0  # float passes: the largest error of a supporter's money per unit of utility
         if e.binary:
             share = utilities[0]
             if not self.exact:
                 rho0 = cost / float(whole)
                 reach = rho0 * share
-                if min(money) - reach > max(errors) + 4 * EPS * reach:  # nobody runs out of money
+                most = max(errors)
+                worst = most / float(share)
+                if min(money) - reach > most + 4 * EPS * reach:  # nobody runs out of money
                     payments = None
                     if self.record:  # everyone pays in full
                         count = e.supporter_count[q]
@@ -940,9 +943,10 @@ class _GroupPass(_Pass):
             keys = list(map(truediv, money, utilities))
             if not self.exact:
                 rho0 = cost / float(whole)
+                worst = max(errors) / float(min(utilities))
                 # nobody runs out of money: every money/utility (and its rounding) is above the
                 # price by more than any supporter's error per unit of utility
-                if min(keys) * (1 - 4 * EPS) - rho0 * (1 + 4 * EPS) > max(errors) / float(min(utilities)):
+                if min(keys) * (1 - 4 * EPS) - rho0 * (1 + 4 * EPS) > worst:
                     payments = None
                     if self.record:  # everyone pays in full
                         payments = (0, e.supporter_count[q], total - rho0 * whole)
@@ -951,60 +955,54 @@ class _GroupPass(_Pass):
         take = _picker(order)
         in_order_money, in_order_weights = take(money), take(weights)
         paid_before = [0, *accumulate(map(mul, in_order_money, in_order_weights))]
-        # used(i): the utility of the first i supporters in that order (read at a few places only)
         counted = [0, *accumulate(in_order_weights)]
-        used: Callable[[int], Num]
+        # used[i]: the utility of the first i supporters in that order
+        used: list[Num]
         if e.binary:
             in_order_utility: tuple[int | Fraction, ...] = (share,) * size
-
-            def used(i: int) -> Num:
-                value: Num = share * counted[i]
-                return value
+            used = list(map(mul, repeat(share), counted))
         else:
             in_order_utility = take(utilities)
-            used = [0, *accumulate(map(mul, in_order_utility, in_order_weights))].__getitem__
+            used = [0, *accumulate(map(mul, in_order_utility, in_order_weights))]
         whole_n: Num = Fraction(whole) if self.exact else float(whole)
         cost_n: Num = Fraction(cost) if self.exact else float(cost)
-
-        def price(i: int) -> Num:
-            value: Num = (cost_n - paid_before[i]) / (whole_n - used(i))
-            return value
-
         # the first supporter (in order of money per utility) who can pay the price in full:
-        # everyone before pays all they have. The test is monotone, so bisect.
+        # everyone before pays all they have. The test is monotone, so bisect. (The price if the
+        # first i pay all they have is (cost − paid_before[i]) / (whole − used[i]), written out.)
         low, high = 0, size - 1
-        if not (whole_n - used(high) > 0 and price(high) * in_order_utility[high] <= in_order_money[high]):
+        rest: Num = whole_n - used[high]
+        if not (rest > 0 and (cost_n - paid_before[high]) / rest * in_order_utility[high] <= in_order_money[high]):
             if self.exact:
                 raise AssertionError("an affordable project always has a price")
             raise _Uncertain  # only possible through rounding
         while low < high:
             middle = (low + high) // 2
-            if whole_n - used(middle) > 0 and \
-                    price(middle) * in_order_utility[middle] <= in_order_money[middle]:
+            rest = whole_n - used[middle]
+            if rest > 0 and (cost_n - paid_before[middle]) / rest * in_order_utility[middle] <= in_order_money[middle]:
                 high = middle
             else:
                 low = middle + 1
         poor = low
-        rho = price(poor)
+        rho: Num = (cost_n - paid_before[poor]) / (whole_n - used[poor])
         payments = None
         if self.record:  # who paid all they had (or had nothing), who paid in full, their money after
-            after = (total - paid_before[poor]) - rho * (whole_n - used(poor))
+            after = (total - paid_before[poor]) - rho * (whole_n - used[poor])
             payments = (counted[poor], counted[size] - counted[poor], after)
         if self.exact:
             assert isinstance(rho, Fraction)
             return _Eval(q, rho, 0.0, 0.0, total, rho, [], poor, order, money, payments)
         rho = float(rho)
         # supporters near the poor/rich boundary count as possibly poor in the error bound
-        tolerance = max(errors) / float(min(utilities)) + 4 * EPS * rho
+        tolerance = worst + 4 * EPS * rho
         near = poor
         scale = share if e.binary else 1  # binary: the keys are money, not money per utility
         while near < size and keys[order[near]] - rho * scale <= tolerance * scale:
             near += 1
-        sure_rich = float(whole_n) - float(used(near))
+        sure_rich = float(whole_n) - float(used[near])
         if sure_rich <= 0:
             raise _Uncertain
         unsure_errors = _picker(order[:near])(errors) if near else ()
-        unsure_err = sum(map(mul, unsure_errors, _picker(order[:near])(weights))) if near else 0.0
+        unsure_err = sum(map(mul, unsure_errors, in_order_weights[:near])) if near else 0.0
         err = (unsure_err + EPS * (size + 2) * (cost + float(total))) / sure_rich + 4 * EPS * rho
         slope = 0.0
         if self.certify and near:
@@ -1016,7 +1014,7 @@ class _GroupPass(_Pass):
         # exactly nothing left (a genuine tie between such prices is common: docs/decisions/0306)
         exact: tuple[Money, int | Fraction] | None = None
         if near == poor and not any(unsure_errors) and not any(in_order_money[:poor]):
-            rich_utility = whole - used(poor)  # sums of whole utilities: exact
+            rich_utility = whole - used[poor]  # sums of whole utilities: exact
             if not isinstance(rich_utility, float):
                 exact = (cost, rich_utility)
         return _Eval(q, rho, err, slope, total, exact, [], poor, order, money, payments)
