@@ -1164,6 +1164,8 @@ class _GroupPass(_Pass):
                 left = wallet[g] - rho * u
                 wallet[g] = left if left > 0 else zero
         elif e.binary:  # one utility: the share and its error are the same for every supporter
+            # (a loop of its own: one loop over zipped shares for both kinds made small counts
+            # 2.5 % slower)
             error = self.error
             rounding = EPS * float(self.b)
             share = rho * utilities[0]
