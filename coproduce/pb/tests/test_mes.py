@@ -132,8 +132,9 @@ def test_every_budget_in_an_interval_certified_with_the_short_horizon_gives_the_
     secant = mes._Pass._secant
 
     def spy(self: Any, short: float, rate: float) -> float:
-        lowered.append(rate - secant(self, short, rate))
-        return rate - lowered[-1]
+        result = secant(self, short, rate)
+        lowered.append(rate - result)
+        return result
 
     monkeypatch.setattr(mes._Pass, "_secant", spy)
     start = election.budget / election.num_voters
