@@ -207,44 +207,61 @@ class EqualShares:
             same = [1] * m if profile.utility == "card" else list(self.cost)
         else:
             for g, (items, utils) in enumerate(zip(profile.items, profile.utils, strict=True)):
-                for p, u in zip(items, utils, strict=True):
+                for p, u in zip(items, utils, strict=False):  # a Profile's are equally long: not checked per group
                     members[p].append(g)
                     utilities[p].append(u)
         # supporters of each project as parallel tuples: group, voters in it, utility
         self.members: list[tuple[int, ...]] = [tuple(s) for s in members]
         self.pick: list[Picker] = [_picker(s) for s in members]
-        everyone = list(self.mult)
-        self.weights: list[tuple[int, ...]] = [pick(everyone) for pick in self.pick]
+        self.weights: list[tuple[int, ...]]
+        if profile.voters == len(self.mult):  # every ballot differs: one voter per group
+            self.weights = [(1,) * len(s) for s in members]
+            self.supporter_count = list(map(len, members))
+        else:
+            everyone = list(self.mult)
+            self.weights = [pick(everyone) for pick in self.pick]
+            self.supporter_count = list(map(sum, self.weights))
         self.utilities: list[tuple[int | Fraction, ...]] = (
             [(same[q],) * len(members[q]) for q in range(m)] if self.binary else [tuple(us) for us in utilities])
-        self.supporter_count = list(map(sum, self.weights))
         totals: list[int | Fraction] = (
             list(map(mul, same, self.supporter_count)) if self.binary
             else [sum(map(mul, w, us)) for w, us in zip(self.weights, self.utilities, strict=True)])
         self.total_utility = totals
-        self.eligible = [q for q in range(m) if totals[q] > 0 and self.cost[q] > 0]
-        self.free = [q for q in range(m) if totals[q] > 0 and self.cost[q] == 0]
-        self.unsupported = [q for q in range(m) if totals[q] <= 0]
+        cost = self.cost
+        self.eligible: list[int] = []
+        self.free: list[int] = []
+        self.unsupported: list[int] = []
         # float passes start from the price each project would have if nobody ran short
-        self.start_bound: dict[int, float] = {q: float(self.cost[q]) / float(totals[q]) for q in self.eligible}
-        self.start_err = {q: 4 * EPS * value for q, value in self.start_bound.items()}
+        self.start_bound: dict[int, float] = {}
+        self.start_err: dict[int, float] = {}
+        for q, total in enumerate(totals):  # (one loop: this is work every count does)
+            if total <= 0:
+                self.unsupported.append(q)
+            elif cost[q] == 0:
+                self.free.append(q)
+            else:
+                self.eligible.append(q)
+                value = self.start_bound[q] = float(cost[q]) / float(total)
+                self.start_err[q] = 4 * EPS * value
         if strategy == "auto":
             strategy = choose_strategy(profile, repeated=repeated)
         if strategy not in STRATEGIES:
             raise ValueError(f"unknown strategy {strategy!r}")
         self.strategy = strategy
-        # for the pattern strategy (built on first use)
-        self.pairs: list[tuple[tuple[int, int | Fraction], ...]] = []
-        self.supset: list[frozenset[int]] = []
-        self.utility_of: list[dict[int, int | Fraction]] = []
-        self.base: list[dict[HistKey, int]] = []
-        self._cache: dict[tuple[frozenset[int], int], dict[HistKey, int]] = {}
-        self._cache_size = 0
-        self._pair: dict[tuple[int, int], frozenset[int]] = {}
-        self._pattern_ids: dict[Pattern, int] = {(): 0}
-        self.patterns: list[Pattern] = [()]
-        self._nodes_of: dict[int, list[frozenset[int]]] = {}
-        self._arrays: dict[tuple[frozenset[int], int], Arrays] = {}
+        self._patterns_ready = False  # the pattern strategy's structures are made on first use
+
+    # the pattern strategy's structures (`prepare_patterns`)
+    pairs: list[tuple[tuple[int, int | Fraction], ...]]
+    supset: list[frozenset[int]]
+    utility_of: list[dict[int, int | Fraction]]
+    base: list[dict[HistKey, int]]
+    _cache: dict[tuple[frozenset[int], int], dict[HistKey, int]]
+    _cache_size: int
+    _pair: dict[tuple[int, int], frozenset[int]]
+    _pattern_ids: dict[Pattern, int]
+    patterns: list[Pattern]
+    _nodes_of: dict[int, list[frozenset[int]]]
+    _arrays: dict[tuple[frozenset[int], int], Arrays]
 
     def arrays(self, node: frozenset[int], q: int, hist: dict[HistKey, int]) -> Arrays:
         """A histogram as (picker of its patterns' values, utilities, voters, pattern numbers)."""
@@ -258,7 +275,13 @@ class EqualShares:
 
     def prepare_patterns(self) -> None:
         """Build what the pattern strategy needs (once)."""
-        if self.pairs or not self.profile.items:
+        if self._patterns_ready:
+            return
+        self._patterns_ready = True  # (not made in `__init__`: a single count does not use them)
+        self.pairs, self.supset, self.utility_of, self.base = [], [], [], []
+        self._cache, self._cache_size, self._pair, self._nodes_of, self._arrays = {}, 0, {}, {}, {}
+        self._pattern_ids, self.patterns = {(): 0}, [()]
+        if not self.profile.items:
             return
         self.pairs = [tuple(zip(items, utils, strict=True))
                       for items, utils in zip(self.profile.items, self.profile.utils, strict=True)]
@@ -899,7 +922,7 @@ class _GroupPass(_Pass):
                          prefix=prefix, horizon=horizon)
         size = len(engine.mult)
         self.wallet: list[Num] = [self.b] * size
-        self.error: list[float] = [] if exact else [EPS * float(b)] * size  # bound on each wallet's error
+        self.error: list[float] = [] if exact else [EPS * self.b] * size  # bound on each wallet's error
         # bound on d wallet / d b, counting a voter without money as possibly getting some back
         self.rate: list[float] = [1.0] * size if self.certify else []
 

@@ -25,7 +25,7 @@ from fractions import Fraction
 from functools import partial
 from typing import Any
 
-from coproduce.pb.election import POINT_TYPES, Election, quick
+from coproduce.pb.election import POINT_TYPES, Election, Money, quick
 from coproduce.pb.errors import RuleError
 from coproduce.pb.greedy import greedy
 from coproduce.pb.mes import Add1Result, EqualShares, equal_shares, equal_shares_add1
@@ -149,7 +149,7 @@ def count(election: Election, rule: str, *, exact: bool = False, stop_when_exhau
             chosen = chosen + more
     selected = tuple(map(projects.ids.__getitem__, chosen))
     total = sum(map(projects.cost.__getitem__, chosen))
-    return Outcome(rule, selected, total, budget, _exhaustive(projects, chosen, budget), trail,
+    return Outcome(rule, selected, total, budget, _exhaustive(projects, chosen, total, budget), trail,
                    voter_budget, initial, passes, options)
 
 
@@ -209,9 +209,9 @@ def _greedy(election: Election, projects: Projects, utility: str) -> tuple[list[
     return greedy(projects, profile.totals(), election.budget)
 
 
-def _exhaustive(projects: Projects, chosen: list[int], budget: Fraction) -> bool:
-    limit = quick(budget)
-    spent = sum(projects.cost[q] for q in chosen)
+def _exhaustive(projects: Projects, chosen: list[int], spent: Money, budget: Fraction) -> bool:
+    """True if no project outside `chosen` (which cost `spent`) fits in what is left of the budget."""
+    left = quick(budget) - spent
     taken = set(chosen)
-    return all(projects.cost[q] + spent > limit for q in range(projects.m) if q not in taken)
+    return all(cost > left for q, cost in enumerate(projects.cost) if q not in taken)
 
