@@ -210,8 +210,9 @@ class EqualShares:
                 for p, u in zip(items, utils, strict=False):  # a Profile's are equally long: not checked per group
                     members[p].append(g)
                     utilities[p].append(u)
-        # supporters of each project as parallel tuples: group, voters in it, utility
-        self.members: list[tuple[int, ...]] = [tuple(s) for s in members]
+        # supporters of each project as parallel sequences: group, voters in it, utility (the
+        # lists made here are kept as they are: copying them into tuples is work every count did)
+        self.members: list[list[int]] = members
         self.pick: list[Picker] = [_picker(s) for s in members]
         self.weights: list[tuple[int, ...]]
         if profile.voters == len(self.mult):  # every ballot differs: one voter per group
@@ -221,8 +222,8 @@ class EqualShares:
             everyone = list(self.mult)
             self.weights = [pick(everyone) for pick in self.pick]
             self.supporter_count = list(map(sum, self.weights))
-        self.utilities: list[tuple[int | Fraction, ...]] = (
-            [(same[q],) * len(members[q]) for q in range(m)] if self.binary else [tuple(us) for us in utilities])
+        self.utilities: list[Sequence[int | Fraction]] = (
+            [(same[q],) * len(members[q]) for q in range(m)] if self.binary else list(utilities))
         totals: list[int | Fraction] = (
             list(map(mul, same, self.supporter_count)) if self.binary
             else [sum(map(mul, w, us)) for w, us in zip(self.weights, self.utilities, strict=True)])

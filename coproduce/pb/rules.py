@@ -88,6 +88,11 @@ def _utility(rule: str) -> str:
     raise RuleError(f"unknown rule {rule!r}")
 
 
+#: The utility of each rule but seq_phragmen (looked up by every count rather than worked out
+#: from the rule's name again)
+_UTILITY: dict[str, str] = {rule: _utility(rule) for rule in RULES if rule != "seq_phragmen"}
+
+
 def count(election: Election, rule: str, *, exact: bool = False, stop_when_exhaustive: bool = True,
           voter_budget_increment: int | Fraction = 1, skip_stable_steps: bool = True) -> Outcome:
     """Count `election` with `rule` (one of `RULES`).
@@ -116,7 +121,7 @@ def count(election: Election, rule: str, *, exact: bool = False, stop_when_exhau
     chosen: list[int]
     trail: tuple[Round, ...] | Trail
     if rule.startswith("greedy_"):
-        chosen, rounds = _greedy(election, projects, _utility(rule))
+        chosen, rounds = _greedy(election, projects, _UTILITY[rule])
         trail = tuple(rounds)
     elif rule == "seq_phragmen":
         chosen, rounds = phragmen(build_profile(election, "card", projects=projects), budget)
@@ -127,10 +132,10 @@ def count(election: Election, rule: str, *, exact: bool = False, stop_when_exhau
         elif "_add1" in rule:
             increment = Fraction(voter_budget_increment)
             options = {"stop_when_exhaustive": stop_when_exhaustive, "voter_budget_increment": increment}
-            key = (_utility(rule), stop_when_exhaustive, increment, exact, skip_stable_steps)
+            key = (_UTILITY[rule], stop_when_exhaustive, increment, exact, skip_stable_steps)
             remembered = _remembered(election, key)
             if remembered is None:
-                profile = build_profile(election, _utility(rule), projects=projects)
+                profile = build_profile(election, _UTILITY[rule], projects=projects)
                 remembered = equal_shares_add1(EqualShares(profile, repeated=True), budget, increment=increment,
                                                stop_when_exhaustive=stop_when_exhaustive, exact=exact,
                                                skip=skip_stable_steps)
@@ -138,7 +143,7 @@ def count(election: Election, rule: str, *, exact: bool = False, stop_when_exhau
             result = remembered
             initial = budget / election.num_voters
         else:
-            profile = build_profile(election, _utility(rule), projects=projects)
+            profile = build_profile(election, _UTILITY[rule], projects=projects)
             result = equal_shares(EqualShares(profile), budget, exact=exact)
         chosen, trail, voter_budget, passes = result.selected, result.trail, result.voter_budget, result.passes
         if rule.endswith("_then_greedy_cost"):
