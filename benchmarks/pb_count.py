@@ -17,7 +17,7 @@ Times are CPU seconds of this process (`time.process_time`), measured for both l
 same way, in the same process, one after the other: on a shared, busy machine wall-clock time
 is several times longer and varies from run to run, CPU time much less. A call that takes under
 50 ms is measured five times and the best kept, under 1 s three times (for both); a call under
-20 ms is measured as a loop of calls lasting about 20 ms, the loop's average, best of four
+about 13 ms is measured as a loop of calls lasting about 20 ms, the loop's average, best of four
 loops (decision 0314). Garbage is collected before each measurement, so neither library pays
 for the other's. The calls
 are exactly those recorded in expected_pabutools.json. pabutools is stopped once it has used
@@ -54,7 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PABULIB = Path(os.environ.get("COPRODUCE_SHARED_DIR", ROOT.parent / "shared")) / "data" / "pabulib"
 LARGEST = "Poland_Krakow_2024.pb"
 REPEAT_BELOW = 0.05
-#: a call shorter than this is timed as a loop of calls lasting about this long (`again`)
+#: a call shorter than two thirds of this is timed as a loop of calls lasting about this long (`again`)
 LOOP = 0.02
 LARGE_VOTERS = 1000
 #: pabutools' time limit in the reference run (expected_pabutools.json, status "timeout_300s")
@@ -119,8 +119,8 @@ def timed(call: Callable[[], Any], *, repeats: int = 5, below: float = REPEAT_BE
 def again(call: Callable[[], Any], first: float, times: int) -> float:
     """The best of `times` more measurements of `call`, which took `first` CPU seconds once.
 
-    A call shorter than `LOOP` seconds is timed as a loop of calls lasting about `LOOP`, and a
-    measurement is the loop's average: a single call of a few microseconds is at the mercy of the
+    A call shorter than two thirds of `LOOP` seconds is timed as a loop of calls lasting about
+    `LOOP` (the number of calls rounded), and a measurement is the loop's average: a single call of a few microseconds is at the mercy of the
     timer and of whatever else the machine does at that moment. A longer call is timed alone,
     and its first time counts too.
     """
@@ -368,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
             if rule not in RULES or (args.rule and rule not in args.rule):
                 continue
             # the same rule for both libraries: best of five under 50 ms (of four 20 ms loops under
-            # 20 ms), of three under 1 s
+            # about 13 ms), of three under 1 s
             ours, outcome = timed(lambda rule=rule, election=election: count_afresh(election, rule))
             if REPEAT_BELOW <= ours < 1.0:
                 ours = again(lambda rule=rule, election=election: count_afresh(election, rule), ours, 2)
