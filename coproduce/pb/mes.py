@@ -32,12 +32,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import accumulate, compress, repeat
-from operator import add, gt, itemgetter, mul, not_, sub, truediv
+from operator import add, gt, mul, not_, sub, truediv
 from typing import Any
 
 from coproduce.pb.election import Money, quick
 from coproduce.pb.errors import CountError
 from coproduce.pb.outcome import Dropped, Round, Standing, Trail
+from coproduce.pb.pick import Picker, picker
 from coproduce.pb.profile import Profile
 
 #: Bound on the relative rounding of one float operation, with a wide safety margin
@@ -88,23 +89,8 @@ def choose_strategy(profile: Profile, *, repeated: bool = False) -> str:
     return "patterns" if mean_length <= 6 and len(profile.items) >= 5000 else "groups"
 
 
-#: A function returning the values at fixed positions of a sequence, as a tuple.
-Picker = Callable[[Sequence[Any]], tuple[Any, ...]]
-
-
 def _first(entry: tuple[Any, ...]) -> Any:
     return entry[0]
-
-
-def _picker(indexes: Sequence[int]) -> Picker:
-    """A function returning the values at `indexes` of a sequence, as a tuple (C speed)."""
-    if len(indexes) == 1:
-        only = indexes[0]
-        return lambda values: (values[only],)
-    if not indexes:
-        return lambda values: ()
-    getter: Picker = itemgetter(*indexes)
-    return getter
 
 
 #: A histogram as parallel tuples: (picker of pattern values, utilities, voters, pattern numbers)
@@ -214,7 +200,7 @@ class EqualShares:
         # supporters of each project as parallel sequences: group, voters in it, utility (the
         # lists made here are kept as they are: copying them into tuples is work every count did)
         self.members: list[list[int]] = members
-        self.pick: list[Picker] = [_picker(s) for s in members]
+        self.pick: list[Picker] = [picker(s) for s in members]
         self.weights: list[tuple[int, ...]]
         # as many groups as voters (`mult` sums to `voters`): every group is one voter, every weight 1
         alone = profile.voters == len(self.mult)
@@ -274,7 +260,7 @@ class EqualShares:
         if found is None:
             keys = list(hist)
             pids = tuple(pid for pid, _ in keys)
-            found = (_picker(pids), tuple(u for _, u in keys), tuple(hist.values()), pids)
+            found = (picker(pids), tuple(u for _, u in keys), tuple(hist.values()), pids)
             self._arrays[(node, q)] = found
         return found
 
@@ -411,7 +397,6 @@ class EqualShares:
             except _Uncertain:
                 pass
         return kind(self, b, exact=True, certify=False, record=record).run()
-
 
 
 class _Pass:
@@ -735,7 +720,6 @@ class _Pass:
                      standings)
 
 
-
 class _PatternPass(_Pass):
     """Supporters of a project summarised by pattern histograms, cached across passes."""
 
@@ -987,7 +971,7 @@ class _GroupPass(_Pass):
                         payments = (0, e.supporter_count[q], total - rho0 * whole)
                     return _Eval(q, rho0, 4 * EPS * rho0, 0.0, total, (cost, whole), [], 0, None, money, payments)
         order = sorted(range(size), key=keys.__getitem__)
-        take = _picker(order)
+        take = picker(order)
         in_order_money, in_order_weights = take(money), take(weights)
         paid_before = [0, *accumulate(map(mul, in_order_money, in_order_weights))]
         counted = [0, *accumulate(in_order_weights)]
@@ -1036,14 +1020,14 @@ class _GroupPass(_Pass):
         sure_rich = float(whole_n) - float(used[near])
         if sure_rich <= 0:
             raise _Uncertain
-        unsure_errors = _picker(order[:near])(errors) if near else ()
+        unsure_errors = picker(order[:near])(errors) if near else ()
         unsure_err = sum(map(mul, unsure_errors, in_order_weights[:near])) if near else 0.0
         err = (unsure_err + EPS * (size + 2) * (cost + float(total))) / sure_rich + 4 * EPS * rho
         slope = 0.0
         if self.certify and near:
             unsure = order[:near]
             rates = e.pick[q](self.rate)
-            slope = sum(map(mul, _picker(unsure)(rates), _picker(unsure)(weights))) / sure_rich
+            slope = sum(map(mul, picker(unsure)(rates), picker(unsure)(weights))) / sure_rich
             slope *= 1 + 4 * EPS * near
         # the exact price is known cheaply when every supporter surely pays in full or surely has
         # exactly nothing left (a genuine tie between such prices is common: docs/decisions/0306)
@@ -1136,7 +1120,7 @@ class _GroupPass(_Pass):
         if winner.order is not None and 0 < winner.poor < size:
             # first try the price with the same supporters short as now: if everyone, paying it
             # or all they have, covers the cost, it is an upper bound (no sorting needed)
-            poor, rich = _picker(winner.order[:winner.poor]), _picker(winner.order[winner.poor:])
+            poor, rich = picker(winner.order[:winner.poor]), picker(winner.order[winner.poor:])
             rest = sum(map(mul, rich(utilities), rich(weights)))
             price = (cost - sum(map(mul, poor(low), poor(weights)))) / rest
             price += 8 * EPS * (size + 4) * (cost / rest + price)
@@ -1145,7 +1129,7 @@ class _GroupPass(_Pass):
                 return float(price)
         keys = low if e.binary else list(map(truediv, low, utilities))  # money per unit of utility
         order = sorted(range(size), key=keys.__getitem__)
-        take = _picker(order)
+        take = picker(order)
         in_money, in_weights, in_utils = take(low), take(weights), take(utilities)
         paid = [0.0, *accumulate(map(mul, in_money, in_weights))]
         used = [0.0, *accumulate(map(mul, in_utils, in_weights))]

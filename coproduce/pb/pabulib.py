@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
-from operator import itemgetter
 from os import PathLike
 from pathlib import Path
 
@@ -35,6 +34,7 @@ from coproduce.pb.election import (
     parse_decimal,
 )
 from coproduce.pb.errors import PbError, PbFileError, Problem
+from coproduce.pb.pick import picker
 
 #: META keys the format requires, in the order the pabulib checker writes them.
 MANDATORY_META: tuple[str, ...] = (
@@ -312,7 +312,7 @@ def _read_votes(section: tuple[int, list[str], list[tuple[int, list[str]]]], vot
     i_points = header.index("points") if with_points else -1
     others = [(i, h) for i, h in enumerate(header) if h not in needed]
     other_names = [h for _, h in others]
-    pick_others = _picker([i for i, _ in others])
+    pick_others = picker([i for i, _ in others])
     width = len(header)
     known = projects.keys()
     costs = {p.id: p.cost for p in projects.values()}
@@ -376,15 +376,6 @@ def _read_votes(section: tuple[int, list[str], list[tuple[int, list[str]]]], vot
         extra = dict(zip(other_names, map(str.strip, pick_others(row)), strict=True)) if others else {}
         ballots.append(Ballot(voter_id, tuple(ids), None if points is None else tuple(points), extra))
     return ballots
-
-
-def _picker(indexes: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
-    """A fast function returning the cells at `indexes` of a row, as a tuple."""
-    if len(indexes) == 1:
-        only = indexes[0]
-        return lambda row: (row[only],)
-    getter: Callable[[list[str]], tuple[str, ...]] = itemgetter(*indexes) if indexes else (lambda row: ())
-    return getter
 
 
 def _collapse(ids: list[str], points: list[Points] | None) -> tuple[list[str], list[Points] | None]:

@@ -22,13 +22,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable
 from fractions import Fraction
-from operator import itemgetter
-from typing import Any
 
 from coproduce.pb.election import quick
 from coproduce.pb.outcome import Dropped, Round, Standing
+from coproduce.pb.pick import picker
 from coproduce.pb.profile import Profile
 
 #: Relative gap under which two float loads are compared again exactly.
@@ -43,7 +41,7 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
     supporters = profile.supporters()
     mult = profile.mult
     everyone = list(mult)
-    pick = [_picker(s) for s in supporters]
+    pick = [picker(s) for s in supporters]
     weights: list[tuple[int, ...]] = [pick[q](everyone) for q in range(m)]
     approvals: list[int] = [sum(w) for w in weights]
     # every supporter of the project bought in round t ends with the same load: levels[t]. It is
@@ -170,13 +168,3 @@ def phragmen(profile: Profile, budget: Fraction) -> tuple[list[int], list[Round]
                             standings=standings))
     return chosen, rounds
 
-
-def _picker(indexes: list[int]) -> Callable[[list[Any]], tuple[Any, ...]]:
-    """A function returning the values at `indexes` of a list, as a tuple (C speed)."""
-    if len(indexes) == 1:
-        only = indexes[0]
-        return lambda values: (values[only],)
-    if not indexes:
-        return lambda values: ()
-    getter: Callable[[list[Any]], tuple[Any, ...]] = itemgetter(*indexes)
-    return getter

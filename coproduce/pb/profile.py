@@ -18,14 +18,13 @@ lists (even with 0 points), exactly as pabutools does.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import chain
 from operator import attrgetter, itemgetter
-from typing import Any
 
 from coproduce.pb.election import POINT_TYPES, Election, Money, Points
+from coproduce.pb.pick import picker
 
 UTILITIES: tuple[str, ...] = ("cost", "card", "points", "borda")
 
@@ -105,13 +104,6 @@ _first = itemgetter(0)
 _second = itemgetter(1)
 
 
-def _picker(indexes: list[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
-    """A function returning the values at `indexes` of a sequence, as a tuple (C speed)."""
-    if len(indexes) > 1:
-        return itemgetter(*indexes)
-    return lambda values: tuple([values[i] for i in indexes])
-
-
 @lru_cache(maxsize=256)
 def _borda_scores(length: int) -> tuple[int, ...]:
     """Borda utilities of a ranking of `length` projects, best first, the last (scoring 0) left out."""
@@ -174,7 +166,7 @@ def build_profile(election: Election, utility: str, *, projects: Projects | None
         order = sorted(range(len(positions)), key=positions.__getitem__)
         if values and min(values) <= 0:
             order = [i for i in order if (values[i] != 0 if keep_non_positive else values[i] > 0)]
-        take = _picker(order)
+        take = picker(order)
         pair_key = (take(positions), take(values))
         grouped[pair_key] = grouped.get(pair_key, 0) + count
     return Profile(projects, utility, len(election.ballots), tuple(map(_first, grouped)),
